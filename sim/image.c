@@ -131,6 +131,27 @@ static bool check_ident(struct loader *ld, GError **err)
     return true;
 }
 
+/* e_phnum, or for PN_XNUM the count in sh_info of section 0.  Read here
+ * rather than through elf_getphdrnum(), which quietly shortens a table that
+ * does not fit in the file: a truncated file must be an error. */
+static bool program_header_count(struct loader *ld, const GElf_Ehdr *eh, size_t *phnum, GError **err)
+{
+    if (eh->e_phnum != PN_XNUM) {
+        *phnum = eh->e_phnum;
+        return true;
+    }
+    GElf_Shdr sh0;
+    Elf_Scn *scn0 = elf_getscn(ld->elf, 0);
+    if (!scn0 || !gelf_getshdr(scn0, &sh0)) {
+        image_error(err, SIM_IMAGE_ERROR_FORMAT, ld,
+                    "e_phnum is PN_XNUM but section 0, which holds the count, is unreadable: %s",
+                    elf_errmsg(-1));
+        return false;
+    }
+    *phnum = sh0.sh_info;
+    return true;
+}
+
 static bool open_elf(struct loader *ld, GElf_Ehdr *eh, size_t *phnum, GError **err)
 {
     ld->elf = elf_memory((char *)ld->file, (size_t)ld->file_size);
@@ -138,11 +159,8 @@ static bool open_elf(struct loader *ld, GElf_Ehdr *eh, size_t *phnum, GError **e
         image_error(err, SIM_IMAGE_ERROR_FORMAT, ld, "unreadable ELF header: %s", elf_errmsg(-1));
         return false;
     }
-    if (elf_getphdrnum(ld->elf, phnum) != 0) {
-        image_error(err, SIM_IMAGE_ERROR_FORMAT, ld, "unreadable program-header count: %s",
-                    elf_errmsg(-1));
+    if (!program_header_count(ld, eh, phnum, err))
         return false;
-    }
     if (*phnum == 0)
         return true;
     if (eh->e_phentsize != sizeof(Elf64_Phdr)) {

@@ -11,7 +11,7 @@
  * has a symbol table (SHT_SYMTAB) its symbols can be looked up by name.
  *
  * The whole file is validated before a single byte is written, so a bad
- * image leaves memory untouched: not ELF, truncated, ELFCLASS32, big-endian,
+ * image leaves the contents of memory untouched: not ELF, truncated, ELFCLASS32, big-endian,
  * program headers or segment bytes beyond the end of the file, p_filesz >
  * p_memsz, p_paddr + p_memsz beyond 2^64, overlapping segments, malformed
  * notes.  Each is a GError in SIM_IMAGE_ERROR naming the file and, where
@@ -50,7 +50,8 @@ enum sim_image_error {
 
 struct sim_image;
 
-/* Load path into mem.  Returns NULL with err set, and memory unchanged, on
+/* Load path into mem.  Returns NULL with err set, and memory contents
+ * unchanged (at most zero-filled frames allocated by the write check), on
  * any error.  The returned image holds the symbols and state blobs. */
 struct sim_image *sim_image_load(struct sim_mem *mem, const char *path, GError **err);
 void sim_image_free(struct sim_image *img);

@@ -114,8 +114,12 @@ void sim_json_double(struct sim_json *j, double v)
         fputs("null", j->out);
         return;
     }
+    /* The shortest of 15 or 17 significant digits that reads back exactly. */
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    fputs(g_ascii_formatd(buf, sizeof(buf), "%.12g", v), j->out);
+    g_ascii_formatd(buf, sizeof(buf), "%.15g", v);
+    if (g_ascii_strtod(buf, NULL) != v)
+        g_ascii_formatd(buf, sizeof(buf), "%.17g", v);
+    fputs(buf, j->out);
 }
 
 void sim_json_bool(struct sim_json *j, bool v)

@@ -4,7 +4,8 @@
  * Writes syntactically valid JSON to a FILE: commas, nesting and string
  * escaping are handled here so callers only say what they mean.  Numbers are
  * written as integers; sim_json_double is for derived quantities (rates)
- * and prints 12 significant digits, or null for non-finite values.
+ * and prints the shortest of 15 or 17 significant digits that reads back
+ * exactly, or null for non-finite values.
  * Output is deterministic for deterministic input.
  */
 #ifndef SIM_JSON_H

@@ -17,11 +17,17 @@
 
 #include "sim/sim-types.h"
 
+#if defined(__GNUC__)
+#define SIM_MAYBE_UNUSED __attribute__((unused))
+#else
+#define SIM_MAYBE_UNUSED
+#endif
+
 #define SIM_REG32(reg, off) enum { A_##reg = (off) };
 #define SIM_REG64(reg, off) enum { A_##reg = (off) };
 #define SIM_FIELD(reg, field, shift, length)                                  \
     enum { R_##reg##_##field##_SHIFT = (shift), R_##reg##_##field##_LENGTH = (length) }; \
-    static const uint64_t R_##reg##_##field##_MASK =                          \
+    static const uint64_t SIM_MAYBE_UNUSED R_##reg##_##field##_MASK =                        \
         (((length) >= 64 ? ~0ULL : ((1ULL << (length)) - 1)) << (shift));
 
 static inline uint64_t sim_extract64(uint64_t v, unsigned shift, unsigned len)

@@ -34,6 +34,7 @@ void sim_sched_init(struct sim_sched *s)
     s->stall_epoch = 1;
     s->culprit_hits = 0;
     s->culprit = NULL;
+    s->stall_leader = NULL;
     s->stop_requested = false;
 }
 
@@ -152,7 +153,7 @@ static bool zero_time_guard(struct sim_sched *s, struct sim_event *ev)
         s->zero_time_run = 0;
         s->stall_epoch++;
         s->culprit_hits = 0;
-        s->culprit = NULL;
+        s->stall_leader = NULL;
     }
     if (ev->stall_epoch != s->stall_epoch) {
         ev->stall_epoch = s->stall_epoch;
@@ -161,7 +162,7 @@ static bool zero_time_guard(struct sim_sched *s, struct sim_event *ev)
     ev->stall_hits++;
     if (ev->stall_hits > s->culprit_hits) {
         s->culprit_hits = ev->stall_hits;
-        s->culprit = ev;
+        s->stall_leader = ev;
     }
     return s->zero_time_limit && ++s->zero_time_run > s->zero_time_limit;
 }
@@ -187,13 +188,16 @@ static enum sim_run_status run_loop(struct sim_sched *s, sim_time_t until, uint6
 {
     uint64_t budget = max_events;
     s->stop_requested = false;
+    s->culprit = NULL;
     while (s->len && s->heap[0]->time <= until) {
         if (max_events && budget-- == 0)
             return SIM_RUN_EVENT_LIMIT;
         struct sim_event *next = s->heap[0];
         /* The caller reports the culprit; the kernel only stops. */
-        if (next->time == s->now && zero_time_guard(s, next))
+        if (next->time == s->now && zero_time_guard(s, next)) {
+            s->culprit = s->stall_leader;
             return SIM_RUN_RUNAWAY;
+        }
         dispatch(s);
         if (s->stop_requested)
             return SIM_RUN_STOPPED;

@@ -65,6 +65,7 @@ struct sim_sched {
     sim_time_t zero_time_at;
     uint32_t stall_epoch;       /* bumped whenever simulated time advances */
     uint32_t culprit_hits;
+    const struct sim_event *stall_leader; /* most dispatched in the current zero-time run */
     const struct sim_event *culprit;
     bool stop_requested;
 };

@@ -9,11 +9,11 @@
  *     [   12.345678us] smmuv3_cmd_exec q=cmdq op=TLBI_NH_VA
  *
  * Each module lists its points once in an X-macro file (trace-events.def,
- * lines of SIM_TP(name)), declares them in a header with
- * SIM_TRACEPOINTS_DECLARE and defines them plus a registration function in
- * one .c file with SIM_TRACEPOINTS_DEFINE(module).  The program registers
- * every module's table at start-up; points are then enabled by glob
- * pattern ("smmuv3_cmdq_*", comma-separated lists, a leading '-' disables).
+ * lines of SIM_TP(name)).  A header expands the list with SIM_TP_DECLARE,
+ * one .c file with SIM_TP_DEFINE, and a table of their addresses with
+ * SIM_TP_ADDR that the module hands to sim_trace_register() once (when its
+ * parameters are declared).  Points are then enabled by glob pattern
+ * ("smmuv3_cmdq_*", comma-separated lists, a leading '-' disables).
  *
  * The sink defaults to stderr.  The trace state is process-global, like
  * logging, because it is a diagnostic channel and not simulation state.
