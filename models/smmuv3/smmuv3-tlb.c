@@ -1,0 +1,270 @@
+/*
+ * smmuv3-tlb.c — set-associative translation cache with LRU replacement.
+ *
+ * Sets are chosen from the input address block only (never the ASID or
+ * VMID), so an invalidation by address — for one ASID, every ASID, or an
+ * IPA — can probe exactly the sets that could hold a matching entry.  Entry
+ * sizes in use are tracked in a bitmask so a probe visits only sizes that
+ * exist.  Invalidations that select by something other than an address,
+ * or whose range would need more probes than the array has entries, scan
+ * the array instead; the result is the same, only the cost differs
+ * (smmuv3.md §2.3 for what each TLBI must remove).
+ */
+#include <string.h>
+#include <glib.h>
+#include "models/smmuv3/smmuv3-tlb.h"
+#include "sim/stats.h"
+
+struct way {
+    struct smmu_tlb_entry e;
+    uint64_t stamp;         /* LRU: larger = more recent */
+    bool valid;
+};
+
+struct smmu_tlb {
+    struct way *ways;
+    unsigned nsets, assoc;
+    unsigned valid;
+    bool match_vmid;
+    uint64_t sizes;         /* bit n set: some entry may have size_log2 n */
+    uint64_t clock;
+    struct smmu_tlb_stats stats;
+};
+
+struct smmu_tlb *smmu_tlb_new(unsigned entries, unsigned assoc, bool match_vmid)
+{
+    g_assert(assoc > 0 && entries >= assoc && entries % assoc == 0);
+    struct smmu_tlb *t = g_new0(struct smmu_tlb, 1);
+    t->ways = g_new0(struct way, entries);
+    t->nsets = entries / assoc;
+    t->assoc = assoc;
+    t->match_vmid = match_vmid;
+    return t;
+}
+
+void smmu_tlb_free(struct smmu_tlb *t)
+{
+    if (!t)
+        return;
+    g_free(t->ways);
+    g_free(t);
+}
+
+void smmu_tlb_flush(struct smmu_tlb *t)
+{
+    memset(t->ways, 0, sizeof(*t->ways) * t->nsets * t->assoc);
+    t->valid = 0;
+    t->sizes = 0;
+}
+
+void smmu_tlb_register_stats(struct smmu_tlb *t, struct sim_stats *stats, const char *prefix)
+{
+    static const struct { const char *name; size_t off; } c[] = {
+        { "lookups", offsetof(struct smmu_tlb_stats, lookups) },
+        { "hits", offsetof(struct smmu_tlb_stats, hits) },
+        { "inserts", offsetof(struct smmu_tlb_stats, inserts) },
+        { "evictions", offsetof(struct smmu_tlb_stats, evictions) },
+        { "invalidated", offsetof(struct smmu_tlb_stats, invalidated) },
+    };
+    for (size_t i = 0; i < SIM_ARRAY_SIZE(c); i++) {
+        char *n = g_strdup_printf("%s.%s", prefix, c[i].name);
+        sim_stats_add_counter(stats, n, (const uint64_t *)((const char *)&t->stats + c[i].off));
+        g_free(n);
+    }
+}
+
+const struct smmu_tlb_stats *smmu_tlb_stats(const struct smmu_tlb *t) { return &t->stats; }
+unsigned smmu_tlb_count(const struct smmu_tlb *t) { return t->valid; }
+
+static unsigned lowest_bit(uint64_t v) { return sim_msb64(v & (~v + 1)); }
+
+static unsigned set_of(const struct smmu_tlb *t, uint64_t va, unsigned size_log2)
+{
+    uint64_t block = size_log2 >= 64 ? 0 : va >> size_log2;
+    uint64_t h = (block + (uint64_t)size_log2 * 0x100000001B3ULL) * 0x9E3779B97F4A7C15ULL;
+    return (unsigned)((h >> 32) % t->nsets);
+}
+
+static struct way *set_ways(struct smmu_tlb *t, unsigned set) { return &t->ways[(size_t)set * t->assoc]; }
+
+static bool same_tags(const struct smmu_tlb_entry *a, const struct smmu_tlb_entry *b)
+{
+    return a->va == b->va && a->size_log2 == b->size_log2 && a->stage == b->stage && a->el2 == b->el2 &&
+           a->leaf == b->leaf && a->level == b->level && a->asid == b->asid && a->vmid == b->vmid &&
+           a->global == b->global;
+}
+
+/* The way to fill: one with identical tags, else a free one, else the LRU. */
+static struct way *pick_way(const struct smmu_tlb *t, struct way *w, const struct smmu_tlb_entry *n)
+{
+    struct way *free_way = NULL, *lru = &w[0];
+    for (unsigned i = 0; i < t->assoc; i++) {
+        if (w[i].valid && same_tags(&w[i].e, n))
+            return &w[i];
+        if (!w[i].valid && !free_way)
+            free_way = &w[i];
+        if (w[i].valid && (!lru->valid || w[i].stamp < lru->stamp))
+            lru = &w[i];
+    }
+    return free_way ? free_way : lru;
+}
+
+void smmu_tlb_insert(struct smmu_tlb *t, const struct smmu_tlb_entry *e)
+{
+    unsigned size = e->size_log2 > 63 ? 63 : e->size_log2;
+    struct smmu_tlb_entry n = *e;
+    n.size_log2 = (uint8_t)size;
+    n.va &= ~((1ULL << size) - 1);
+    struct way *w = set_ways(t, set_of(t, n.va, size));
+    struct way *victim = pick_way(t, w, &n);
+    if (!victim->valid)
+        t->valid++;
+    else if (!same_tags(&victim->e, &n))
+        t->stats.evictions++;
+    victim->e = n;
+    victim->valid = true;
+    victim->stamp = ++t->clock;
+    t->sizes |= 1ULL << size;
+    t->stats.inserts++;
+}
+
+static bool key_matches(const struct smmu_tlb *t, const struct smmu_tlb_entry *e, const struct smmu_tlb_key *k)
+{
+    if (e->stage != k->stage || e->el2 != k->el2 || e->leaf != k->leaf)
+        return false;
+    if (!k->leaf && e->level != k->level)
+        return false;
+    if (((k->va ^ e->va) >> e->size_log2) != 0)
+        return false;
+    if (t->match_vmid && !k->el2 && e->vmid != k->vmid)
+        return false;
+    if (e->stage != SMMU_TLB_S2 && !e->global && e->asid != k->asid)
+        return false;
+    return true;
+}
+
+const struct smmu_tlb_entry *smmu_tlb_lookup(struct smmu_tlb *t, const struct smmu_tlb_key *k)
+{
+    t->stats.lookups++;
+    for (uint64_t sizes = t->sizes; sizes; sizes &= sizes - 1) {
+        unsigned size = lowest_bit(sizes);
+        struct way *w = set_ways(t, set_of(t, k->va, size));
+        for (unsigned i = 0; i < t->assoc; i++) {
+            if (w[i].valid && w[i].e.size_log2 == size && key_matches(t, &w[i].e, k)) {
+                w[i].stamp = ++t->clock;
+                t->stats.hits++;
+                return &w[i].e;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ---- invalidation ------------------------------------------------------ */
+
+static bool inval_matches(const struct smmu_tlb *t, const struct smmu_tlb_entry *e, const struct smmu_tlb_inval *f,
+                          bool ignore_addr)
+{
+    if (!(f->stages & SMMU_TLB_STAGE_BIT(e->stage)) || e->el2 != f->el2)
+        return false;
+    if (f->by_vmid && t->match_vmid && e->vmid != f->vmid)
+        return false;
+    switch (f->asid_match) {
+    case SMMU_TLBI_ASID_NONGLOBAL:
+        if (e->global || e->asid != f->asid)
+            return false;
+        break;
+    case SMMU_TLBI_ASID_OR_GLOBAL:
+        if (!e->global && e->asid != f->asid)
+            return false;
+        break;
+    default:
+        break;
+    }
+    if (f->leaf_only && !e->leaf)
+        return false;
+    if (!f->by_addr || ignore_addr)
+        return true;
+    if (e->leaf && f->ttl && e->level != f->ttl)
+        return false;
+    uint64_t last = e->va + ((1ULL << e->size_log2) - 1);
+    return e->va <= f->addr_last && last >= f->addr_first;
+}
+
+static void remove_way(struct smmu_tlb *t, struct way *w, struct smmu_tlb_cost *c)
+{
+    w->valid = false;
+    t->valid--;
+    t->stats.invalidated++;
+    c->removed++;
+}
+
+static void scan(struct smmu_tlb *t, const struct smmu_tlb_inval *f, bool ignore_addr, struct smmu_tlb_cost *c)
+{
+    size_t n = (size_t)t->nsets * t->assoc;
+    for (size_t i = 0; i < n; i++) {
+        struct way *w = &t->ways[i];
+        if (!w->valid)
+            continue;
+        c->entries++;
+        if (inval_matches(t, &w->e, f, ignore_addr))
+            remove_way(t, w, c);
+    }
+}
+
+/* Address blocks a probe of [first, last] would visit over the sizes in use. */
+static uint64_t probe_count(const struct smmu_tlb *t, uint64_t first, uint64_t last, uint64_t limit)
+{
+    uint64_t total = 0;
+    for (uint64_t sizes = t->sizes; sizes; sizes &= sizes - 1) {
+        unsigned size = lowest_bit(sizes);
+        total += ((last >> size) - (first >> size)) + 1;
+        if (total > limit)
+            break;
+    }
+    return total;
+}
+
+static void probe(struct smmu_tlb *t, const struct smmu_tlb_inval *f, struct smmu_tlb_cost *c)
+{
+    for (uint64_t sizes = t->sizes; sizes; sizes &= sizes - 1) {
+        unsigned size = lowest_bit(sizes);
+        for (uint64_t b = f->addr_first >> size; b <= (f->addr_last >> size); b++) {
+            struct way *w = set_ways(t, set_of(t, b << size, size));
+            for (unsigned i = 0; i < t->assoc; i++)
+                if (w[i].valid && w[i].e.size_log2 == size && inval_matches(t, &w[i].e, f, false))
+                    remove_way(t, &w[i], c);
+            if (b == UINT64_MAX >> size)
+                break;
+        }
+    }
+}
+
+uint64_t smmu_tlb_invalidate(struct smmu_tlb *t, const struct smmu_tlb_inval *f, struct smmu_tlb_cost *cost)
+{
+    struct smmu_tlb_cost local = { 0, 0, 0 };
+    struct smmu_tlb_cost *c = cost ? cost : &local;
+    if (!f->by_addr) {
+        scan(t, f, false, c);
+        return c->removed;
+    }
+    uint64_t capacity = (uint64_t)t->nsets * t->assoc;
+    unsigned g = f->page_log2 ? f->page_log2 : 12;
+    uint64_t range_pages = (f->addr_last >> g) - (f->addr_first >> g) + 1;
+    if (range_pages <= capacity && probe_count(t, f->addr_first, f->addr_last, capacity) <= capacity) {
+        probe(t, f, c);
+        c->pages = range_pages;
+    } else {
+        /* Cheaper to visit every entry; optionally drop the whole scope. */
+        scan(t, f, f->over_invalidate, c);
+    }
+    return c->removed;
+}
+
+void smmu_tlb_foreach(const struct smmu_tlb *t, smmu_tlb_fn fn, void *opaque)
+{
+    size_t n = (size_t)t->nsets * t->assoc;
+    for (size_t i = 0; i < n; i++)
+        if (t->ways[i].valid)
+            fn(&t->ways[i].e, opaque);
+}
