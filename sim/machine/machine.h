@@ -37,7 +37,8 @@ struct sim_machine {
 };
 
 /* Declare every parameter of every module (machine.*, mem.*, bus.*,
- * sched.*, smmu.*, cmdqv.*, ...) in a fresh registry. */
+ * sched.*, smmu.*, cmdqv.*, shim.*) in a fresh registry, and register every
+ * module's trace points. */
 gboolean sim_machine_declare_params(struct sim_params *p, GError **err);
 /* A registry with everything declared, or NULL with err set. */
 struct sim_params *sim_machine_params_new(GError **err);
@@ -48,8 +49,5 @@ void sim_machine_free(struct sim_machine *m);
 enum sim_run_status sim_machine_run_until(struct sim_machine *m, sim_time_t t);
 enum sim_run_status sim_machine_run_for(struct sim_machine *m, sim_time_t d);
 enum sim_run_status sim_machine_run_until_idle(struct sim_machine *m);
-
-/* Register every module's trace points (idempotent). */
-void sim_machine_register_tracepoints(void);
 
 #endif /* SIM_MACHINE_H */
