@@ -1,7 +1,12 @@
 /*
- * sched.c — discrete-event scheduler: an intrusive binary min-heap of event
- * pointers ordered by (time, seq).  Each event records its heap index, so
- * cancel and reschedule are O(log n) without searching.
+ * sched.c — discrete-event scheduler: a binary min-heap of (time, seq,
+ * event) slots.  Each event records its heap index, so cancel and
+ * reschedule are O(log n) without searching.
+ *
+ * The event being dispatched leaves a hole at the root instead of being
+ * removed at once: most handlers schedule an event (often themselves), and
+ * filling the hole with it costs one sift-down instead of a remove plus an
+ * insert.  Any other heap operation first settles the hole.
  */
 #include <glib.h>
 #include "sim/sched.h"
@@ -25,6 +30,7 @@ void sim_sched_init(struct sim_sched *s)
     s->heap = NULL;
     s->len = 0;
     s->cap = 0;
+    s->hole = false;
     s->now = 0;
     s->next_seq = 0;
     s->dispatched = 0;
@@ -40,86 +46,102 @@ void sim_sched_init(struct sim_sched *s)
 
 void sim_sched_destroy(struct sim_sched *s)
 {
-    for (uint32_t i = 0; i < s->len; i++)
-        s->heap[i]->heap_index = SIM_EVENT_IDLE;
+    for (uint32_t i = s->hole; i < s->len; i++)
+        s->heap[i].ev->heap_index = SIM_EVENT_IDLE;
     g_free(s->heap);
+    s->hole = false;
     s->heap = NULL;
     s->len = s->cap = 0;
 }
 
-static inline bool earlier(const struct sim_event *a, const struct sim_event *b)
+static inline bool earlier(const struct sim_heap_slot *a, const struct sim_heap_slot *b)
 {
     return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
-static inline void heap_place(struct sim_sched *s, uint32_t i, struct sim_event *ev)
+static inline void heap_place(struct sim_sched *s, uint32_t i, struct sim_heap_slot slot)
 {
-    s->heap[i] = ev;
-    ev->heap_index = i;
+    s->heap[i] = slot;
+    slot.ev->heap_index = i;
 }
 
-static void sift_up(struct sim_sched *s, uint32_t i)
+static void sift_up(struct sim_sched *s, uint32_t i, struct sim_heap_slot slot)
 {
-    struct sim_event *ev = s->heap[i];
     while (i > 0) {
         uint32_t parent = (i - 1) / 2;
-        if (!earlier(ev, s->heap[parent]))
+        if (!earlier(&slot, &s->heap[parent]))
             break;
         heap_place(s, i, s->heap[parent]);
         i = parent;
     }
-    heap_place(s, i, ev);
+    heap_place(s, i, slot);
 }
 
-static void sift_down(struct sim_sched *s, uint32_t i)
+static void sift_down(struct sim_sched *s, uint32_t i, struct sim_heap_slot slot)
 {
-    struct sim_event *ev = s->heap[i];
     for (;;) {
         uint32_t child = 2 * i + 1;
         if (child >= s->len)
             break;
-        if (child + 1 < s->len && earlier(s->heap[child + 1], s->heap[child]))
+        if (child + 1 < s->len && earlier(&s->heap[child + 1], &s->heap[child]))
             child++;
-        if (!earlier(s->heap[child], ev))
+        if (!earlier(&s->heap[child], &slot))
             break;
         heap_place(s, i, s->heap[child]);
         i = child;
     }
-    heap_place(s, i, ev);
+    heap_place(s, i, slot);
+}
+
+/* Close the hole left by a dispatched event that nothing filled. */
+static void settle(struct sim_sched *s)
+{
+    if (!s->hole)
+        return;
+    s->hole = false;
+    struct sim_heap_slot last = s->heap[--s->len];
+    if (s->len > 0)
+        sift_down(s, 0, last);
 }
 
 static void heap_remove_at(struct sim_sched *s, uint32_t i)
 {
-    struct sim_event *ev = s->heap[i];
-    struct sim_event *last = s->heap[--s->len];
+    struct sim_event *ev = s->heap[i].ev;
+    struct sim_heap_slot last = s->heap[--s->len];
     ev->heap_index = SIM_EVENT_IDLE;
     if (i == s->len)
         return;
-    heap_place(s, i, last);
-    if (i > 0 && earlier(last, s->heap[(i - 1) / 2]))
-        sift_up(s, i);
+    if (i > 0 && earlier(&last, &s->heap[(i - 1) / 2]))
+        sift_up(s, i, last);
     else
-        sift_down(s, i);
+        sift_down(s, i, last);
 }
 
 void sim_schedule(struct sim_sched *s, struct sim_event *ev, sim_time_t when)
 {
     g_assert(ev->heap_index == SIM_EVENT_IDLE);
     g_assert(when >= s->now);
-    if (s->len == s->cap) {
+    if (!s->hole && s->len == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 64;
-        s->heap = g_renew(struct sim_event *, s->heap, s->cap);
+        s->heap = g_renew(struct sim_heap_slot, s->heap, s->cap);
     }
     ev->time = when;
     ev->seq = s->next_seq++;
-    heap_place(s, s->len++, ev);
-    sift_up(s, ev->heap_index);
+    struct sim_heap_slot slot = { when, ev->seq, ev };
+    if (s->hole) {
+        s->hole = false;
+        sift_down(s, 0, slot);
+        return;
+    }
+    sift_up(s, s->len++, slot);
 }
 
 void sim_cancel(struct sim_sched *s, struct sim_event *ev)
 {
-    if (ev->heap_index != SIM_EVENT_IDLE)
-        heap_remove_at(s, ev->heap_index);
+    if (ev->heap_index == SIM_EVENT_IDLE)
+        return;
+    settle(s);
+    heap_remove_at(s, ev->heap_index);
 }
 
 void sim_reschedule(struct sim_sched *s, struct sim_event *ev, sim_time_t when)
@@ -137,7 +159,13 @@ void sim_schedule_no_later(struct sim_sched *s, struct sim_event *ev, sim_time_t
 
 sim_time_t sim_sched_next_time(const struct sim_sched *s)
 {
-    return s->len ? s->heap[0]->time : SIM_TIME_MAX;
+    if (!s->hole)
+        return s->len ? s->heap[0].time : SIM_TIME_MAX;
+    if (s->len == 1)
+        return SIM_TIME_MAX;
+    if (s->len == 2 || earlier(&s->heap[1], &s->heap[2]))
+        return s->heap[1].time;
+    return s->heap[2].time;
 }
 
 void sim_sched_stop(struct sim_sched *s)
@@ -169,8 +197,9 @@ static bool zero_time_guard(struct sim_sched *s, struct sim_event *ev)
 
 static void dispatch(struct sim_sched *s)
 {
-    struct sim_event *ev = s->heap[0];
-    heap_remove_at(s, 0);
+    struct sim_event *ev = s->heap[0].ev;
+    ev->heap_index = SIM_EVENT_IDLE;
+    s->hole = true;
     s->now = ev->time;
     s->dispatched++;
     ev->fn(ev, ev->opaque);
@@ -178,6 +207,7 @@ static void dispatch(struct sim_sched *s)
 
 bool sim_run_one(struct sim_sched *s)
 {
+    settle(s);
     if (!s->len)
         return false;
     dispatch(s);
@@ -189,10 +219,13 @@ static enum sim_run_status run_loop(struct sim_sched *s, sim_time_t until, uint6
     uint64_t budget = max_events;
     s->stop_requested = false;
     s->culprit = NULL;
-    while (s->len && s->heap[0]->time <= until) {
+    for (;;) {
+        settle(s);
+        if (!s->len || s->heap[0].time > until)
+            break;
         if (max_events && budget-- == 0)
             return SIM_RUN_EVENT_LIMIT;
-        struct sim_event *next = s->heap[0];
+        struct sim_event *next = s->heap[0].ev;
         /* The caller reports the culprit; the kernel only stops. */
         if (next->time == s->now && zero_time_guard(s, next)) {
             s->culprit = s->stall_leader;

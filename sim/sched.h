@@ -53,10 +53,19 @@ enum sim_run_status {
     SIM_RUN_EVENT_LIMIT,    /* the dispatch budget given to run_* ran out */
 };
 
+/* Heap slot: the ordering key is copied next to the pointer so comparisons
+ * never touch the events themselves. */
+struct sim_heap_slot {
+    sim_time_t time;
+    uint64_t seq;
+    struct sim_event *ev;
+};
+
 struct sim_sched {
-    struct sim_event **heap;
+    struct sim_heap_slot *heap;
     uint32_t len;
     uint32_t cap;
+    bool hole;                  /* slot 0 holds the event being dispatched */
     sim_time_t now;
     uint64_t next_seq;
     uint64_t dispatched;        /* total events run */
@@ -95,7 +104,7 @@ void sim_cancel(struct sim_sched *s, struct sim_event *ev);
 
 /* Time of the earliest pending event, or SIM_TIME_MAX when idle. */
 sim_time_t sim_sched_next_time(const struct sim_sched *s);
-static inline uint32_t sim_sched_pending(const struct sim_sched *s) { return s->len; }
+static inline uint32_t sim_sched_pending(const struct sim_sched *s) { return s->len - s->hole; }
 
 /* Run every event due at or before `until`, then set now = until (unless
  * stopped early).  `max_events` bounds the dispatches (0 = unbounded). */

@@ -5,9 +5,11 @@
  */
 #include <time.h>
 #include "sim/cli/bench.h"
+#include "sim/params.h"
 #include "sim/sched.h"
 
-#define BENCH_EVENTS_PENDING 1024
+#define BENCH_EVENTS_PENDING_DEFAULT 256
+#define BENCH_EVENTS_PENDING_MAX 1000000
 
 struct ticker {
     struct sim_event ev;
@@ -35,12 +37,18 @@ double bench_host_seconds(void)
 
 int bench_events(uint64_t scale, const char *arg, struct bench_result *out, int max, GError **err)
 {
+    uint64_t pending = BENCH_EVENTS_PENDING_DEFAULT;
+    if (arg && (!sim_parse_u64(arg, &pending) || pending == 0 || pending > BENCH_EVENTS_PENDING_MAX)) {
+        g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "events: pending count '%s' must be 1..%d", arg, BENCH_EVENTS_PENDING_MAX);
+        return -1;
+    }
     struct sim_sched s;
-    struct ticker *t = g_new(struct ticker, BENCH_EVENTS_PENDING);
+    struct ticker *t = g_new(struct ticker, pending);
     uint64_t remaining = scale ? scale : 20000000;
     uint64_t total = remaining;
     sim_sched_init(&s);
-    for (unsigned i = 0; i < BENCH_EVENTS_PENDING; i++) {
+    for (unsigned i = 0; i < pending; i++) {
         t[i].sched = &s;
         t[i].lcg = i + 1;
         t[i].remaining = &remaining;
@@ -50,7 +58,7 @@ int bench_events(uint64_t scale, const char *arg, struct bench_result *out, int 
     double t0 = bench_host_seconds();
     sim_run_until_idle(&s, 0);
     double t1 = bench_host_seconds();
-    g_snprintf(out[0].label, sizeof(out[0].label), "events (%d pending)", BENCH_EVENTS_PENDING);
+    g_snprintf(out[0].label, sizeof(out[0].label), "events (%" G_GUINT64_FORMAT " pending)", pending);
     out[0].unit = "events/s";
     out[0].ops = total;
     out[0].host_seconds = t1 - t0;
