@@ -430,7 +430,11 @@ const char *sim_params_string(const struct sim_params *p, const char *name) { re
 static char *value_text(const struct param *x)
 {
     switch (x->def->type) {
-    case SIM_PARAM_U64: return g_strdup_printf("%" G_GUINT64_FORMAT, x->u);
+    case SIM_PARAM_U64:
+        /* Addresses read best in hex, as they are written in profiles. */
+        if (x->def->unit && !strcmp(x->def->unit, "address"))
+            return g_strdup_printf("0x%" G_GINT64_MODIFIER "x", x->u);
+        return g_strdup_printf("%" G_GUINT64_FORMAT, x->u);
     case SIM_PARAM_BOOL: return g_strdup(x->u ? "true" : "false");
     case SIM_PARAM_ENUM: return choice_name(x->def->choices, (unsigned)x->u);
     case SIM_PARAM_STRING: return g_strdup(x->s ? x->s : "");

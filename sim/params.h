@@ -88,7 +88,8 @@ uint64_t sim_params_u64(const struct sim_params *p, const char *name);
 bool sim_params_bool(const struct sim_params *p, const char *name);
 unsigned sim_params_enum(const struct sim_params *p, const char *name);
 const char *sim_params_string(const struct sim_params *p, const char *name);
-/* The value as text in canonical form (decimal, or the choice name). */
+/* The value as text in canonical form (decimal, or hex for unit "address",
+ * or the choice name). */
 char *sim_params_value_text(const struct sim_params *p, const char *name);
 
 /* Iterate in name order. */
