@@ -69,8 +69,12 @@ static void collect(const char *path, GPtrArray *files, GError **err)
     g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
     for (guint i = 0; i < names->len; i++) {
         const char *p = g_ptr_array_index(names, i);
-        if (g_file_test(p, G_FILE_TEST_IS_DIR) || g_str_has_suffix(p, ".trace"))
+        char *base = g_path_get_basename(p);
+        /* lib/ holds fragments for `include`, not scenarios of their own. */
+        bool fragments = g_file_test(p, G_FILE_TEST_IS_DIR) && !strcmp(base, "lib");
+        if (!fragments && (g_file_test(p, G_FILE_TEST_IS_DIR) || g_str_has_suffix(p, ".trace")))
             collect(p, files, err);
+        g_free(base);
     }
     g_ptr_array_free(names, TRUE);
 }
