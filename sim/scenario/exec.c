@@ -395,8 +395,6 @@ static bool write_outputs(struct scn_exec *x, GError **err)
          * second.  Host time is left out: results must be reproducible. */
         sim_stats_set_value(x->m->stats, "run.sim_time_ps", sim_now(&x->m->sched));
         sim_stats_set_value(x->m->stats, "run.events", x->m->sched.dispatched);
-        sim_stats_set_value(x->m->stats, "run.expectations", x->expectations);
-        sim_stats_set_value(x->m->stats, "run.expectations_failed", x->failures);
         if (!sim_stats_write_file(x->m->stats, x->params, x->opts.stats_path, &e)) {
             g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_IO, "%s", e->message);
             g_error_free(e);
