@@ -130,8 +130,10 @@ static bool selects(const struct smmu_cfg_inval *f, const struct smmu_cfg_entry 
         return false;
     if (!f->by_ssid)
         return true;
+    /* A CD cached for traffic without a SubstreamID (key UINT32_MAX) is
+     * CD 0 of the stream. */
     if (e->kind == SMMU_CFG_CD)
-        return e->ssid == f->ssid;
+        return e->ssid == f->ssid || (f->ssid == 0 && e->ssid == UINT32_MAX);
     if (e->kind == SMMU_CFG_L1CD)
         return f->ssid >= e->ssid && f->ssid <= span_last(e->ssid, e->span_log2);
     return true;

@@ -8,7 +8,8 @@
  * business.  Keys:
  *
  *   STE    sid
- *   CD     sid, ssid (ssid 0 for a single-CD configuration)
+ *   CD     sid, ssid (UINT32_MAX for traffic without a SubstreamID; a
+ *          CFGI_CD of SSID 0 removes it too, as it caches CD 0)
  *   L1STD  sid with its low `span_log2` bits clear; covers 2^span_log2 SIDs
  *          (span_log2 = STRTAB_BASE_CFG.SPLIT)
  *   L1CD   sid, ssid with its low `span_log2` bits clear; covers

@@ -16,6 +16,10 @@
 #include "models/smmuv3/trace-events.def"
 #undef SIM_TP
 
+/* Walk caches hold table pointers of levels 0..2 (a level-3 descriptor is
+ * always a leaf). */
+#define SMMU_WC_LEVELS 3
+
 /* Effective parameter values, read once by smmu_new (smmuv3-params.c). */
 struct smmu_config {
     uint64_t clock_mhz;
@@ -28,6 +32,11 @@ struct smmu_config {
     uint64_t cmds_per_turn, cycles_per_turn;
     uint64_t tlb_entries, tlb_assoc, cfg_entries, cfg_assoc;
     bool check_res0, tlb_over_invalidate;
+    /* Translation timing (cycles) and the cache hierarchy. */
+    uint64_t evtq_write;                                    /* record write until PROD is visible */
+    uint64_t utlb_entries, utlb_lookup, link, tlb_lookup, cfg_lookup, wc_lookup;
+    uint64_t ptw_slots, wc_assoc;
+    uint64_t wc_entries[2][SMMU_WC_LEVELS];                 /* [stage-1, stage-2][level] */
     /* ID registers as composed from the feature parameters. */
     uint32_t idr[6], iidr, aidr;
 };
@@ -112,9 +121,27 @@ struct smmu {
     struct smmu_msi *msi_free;
     GPtrArray *msi_all;
 
+    /* Walk caches, [0] stage 1 (and nested stage 1), [1] stage 2; NULL for
+     * a level configured with 0 entries. */
+    struct smmu_tlb *wc[2][SMMU_WC_LEVELS];
+    sim_time_t *ptw_free;           /* when each walker slot is next free */
+    GPtrArray *utlbs;               /* attached struct smmu_utlb */
+    uint64_t cfg_gen;               /* bumped whenever a cached STE/CD may change */
+
+    /* Event queue producer (smmuv3-evtq.c). */
+    uint32_t evtq_unpublished;      /* records written beyond EVENTQ_PROD */
+    uint32_t evtq_batch;            /* of which the pending PROD update covers */
+    sim_time_t evtq_last_write;
+    struct sim_event evtq_ev;
+
     struct {
         uint64_t irq_pulses[4], msis, msi_aborts, sev, gerror_activations;
         uint64_t atc_inv_timeouts, tbu_broadcasts;
+        uint64_t xlate, xlate_faults, xlate_bypass, walks, walk_accesses, cfg_misses;
+        uint64_t ptw_waits, ptw_wait_ps;
+        uint64_t evt_written, evt_discard_full, evt_discard_off, evt_discard_abt, evt_overflows,
+            evt_write_aborts;
+        uint64_t utlb_invalidated, wc_invalidated;
     } counters;
 };
 
@@ -140,5 +167,21 @@ uint64_t smmu_inval_exec(struct smmu *s, const uint64_t cmd[2], bool *broadcast)
 /* ATC_INV executed up to `sent`: returns its completion time; sets
  * *timed_out when the ATS invalidation will never complete in time. */
 sim_time_t smmu_atc_inv_exec(struct smmu *s, const uint64_t cmd[2], sim_time_t sent, bool *timed_out);
+
+/* smmuv3-evtq.c: record a fault as an event at time `when` (>= now): the
+ * record is written at once and EVENTQ_PROD covers it after
+ * smmu.evtq_write_cycles.  Discards follow smmuv3.md §4.3. */
+void smmu_evtq_record(struct smmu *s, const struct smmu_fault *f, sim_time_t when);
+void smmu_evtq_init(struct smmu *s);
+void smmu_evtq_reset(struct smmu *s);
+
+/* smmuv3-translate.c */
+void smmu_xlate_init(struct smmu *s);
+void smmu_xlate_destroy(struct smmu *s);
+void smmu_xlate_flush(struct smmu *s);
+/* Apply a TLBI selection / CFGI selection to the walk caches and every
+ * attached micro-TLB. */
+void smmu_xlate_inval_tlbi(struct smmu *s, const struct smmu_tlb_inval *f);
+void smmu_xlate_inval_cfgi(struct smmu *s, const struct smmu_cfg_inval *f);
 
 #endif /* SMMUV3_INTERNAL_H */

@@ -91,6 +91,7 @@ static uint64_t tlbi_exec(struct smmu *s, const uint64_t cmd[2])
     struct smmu_tlb_cost c = { 0, 0, 0 };
     tlbi_select(s, cmd, &f);
     smmu_tlb_invalidate(s->tlb, &f, &c);
+    smmu_xlate_inval_tlbi(s, &f);       /* walk caches and TBUs, in parallel */
     return s->cfg.tlbi + c.pages * s->cfg.tlbi_page + c.entries * s->cfg.tlbi_entry;
 }
 
@@ -130,6 +131,7 @@ static uint64_t cfgi_exec(struct smmu *s, const uint64_t cmd[2])
     uint64_t examined = 0;
     cfgi_select(cmd, &f);
     smmu_cfg_invalidate(s->cfgc, &f, &examined);
+    smmu_xlate_inval_cfgi(s, &f);
     return s->cfg.cfgi + examined * s->cfg.cfgi_entry;
 }
 

@@ -8,6 +8,7 @@
  * smmu.clock_mhz.  docs/smmuv3.md explains each one.
  */
 #include "models/smmuv3/smmuv3-internal.h"
+#include "models/smmuv3/smmuv3-endpoint.h"
 
 static const struct sim_param_def smmu_params[] = {
     { "smmu.clock_mhz", SIM_PARAM_U64, "1000", "MHz", "SMMU clock (TCU and command engine)", 1, 1000000, NULL },
@@ -56,6 +57,31 @@ static const struct sim_param_def smmu_params[] = {
       "a TLBI range larger than the TLB drops its whole ASID/VMID scope", 0, 0, NULL },
     { "smmu.cfg_entries", SIM_PARAM_U64, "64", "entries", "configuration cache entries", 1, 1u << 20, NULL },
     { "smmu.cfg_assoc", SIM_PARAM_U64, "4", "ways", "configuration cache associativity", 1, 1024, NULL },
+    /* Translation: the cache hierarchy as the timing structure (timing.md §1.2-1.3). */
+    { "smmu.evtq_write_cycles", SIM_PARAM_U64, "8", "cycles",
+      "event detected until its record is written and EVENTQ_PROD covers it", 0, 0, NULL },
+    { "smmu.utlb_entries", SIM_PARAM_U64, "32", "entries", "TBU micro-TLB entries (fully associative)", 1, 4096,
+      NULL },
+    { "smmu.utlb_cycles", SIM_PARAM_U64, "1", "cycles", "TBU micro-TLB lookup", 0, 0, NULL },
+    { "smmu.tbu_tcu_link_cycles", SIM_PARAM_U64, "8", "cycles", "TBU to TCU link, each direction", 0, 0, NULL },
+    { "smmu.tlb_cycles", SIM_PARAM_U64, "3", "cycles", "TCU main TLB lookup", 0, 0, NULL },
+    { "smmu.cfg_cycles", SIM_PARAM_U64, "3", "cycles", "configuration cache lookup (per TLB miss)", 0, 0, NULL },
+    { "smmu.wc_cycles", SIM_PARAM_U64, "4", "cycles", "walk cache lookup, per level probed", 0, 0, NULL },
+    { "smmu.ptw_slots", SIM_PARAM_U64, "16", "walks", "concurrent table walks (the timed path queues beyond)", 1,
+      1024, NULL },
+    { "smmu.wc_assoc", SIM_PARAM_U64, "4", "ways", "walk cache associativity", 1, 1024, NULL },
+    { "smmu.wc_s1l0_entries", SIM_PARAM_U64, "4", "entries", "stage-1 walk cache, level-0 table pointers", 0,
+      1u << 20, NULL },
+    { "smmu.wc_s1l1_entries", SIM_PARAM_U64, "28", "entries", "stage-1 walk cache, level-1 table pointers", 0,
+      1u << 20, NULL },
+    { "smmu.wc_s1l2_entries", SIM_PARAM_U64, "348", "entries", "stage-1 walk cache, level-2 table pointers", 0,
+      1u << 20, NULL },
+    { "smmu.wc_s2l0_entries", SIM_PARAM_U64, "4", "entries", "stage-2 walk cache, level-0 table pointers", 0,
+      1u << 20, NULL },
+    { "smmu.wc_s2l1_entries", SIM_PARAM_U64, "28", "entries", "stage-2 walk cache, level-1 table pointers", 0,
+      1u << 20, NULL },
+    { "smmu.wc_s2l2_entries", SIM_PARAM_U64, "92", "entries", "stage-2 walk cache, level-2 table pointers", 0,
+      1u << 20, NULL },
     /* ID registers */
     { "smmu.s1", SIM_PARAM_BOOL, "true", "", "stage 1 implemented (IDR0.S1P)", 0, 0, NULL },
     { "smmu.s2", SIM_PARAM_BOOL, "true", "", "stage 2 implemented (IDR0.S2P)", 0, 0, NULL },
@@ -89,7 +115,8 @@ static const struct sim_param_def smmu_params[] = {
 
 gboolean smmu_declare_params(struct sim_params *p, GError **err)
 {
-    return sim_params_declare(p, smmu_params, SIM_ARRAY_SIZE(smmu_params), err);
+    return sim_params_declare(p, smmu_params, SIM_ARRAY_SIZE(smmu_params), err) &&
+           smmu_endpoint_declare_params(p, err);
 }
 
 static uint64_t u(const struct sim_params *p, const char *n) { return sim_params_u64(p, n); }
@@ -153,6 +180,10 @@ static gboolean check_consistency(const struct sim_params *p, const struct smmu_
         why = "smmu.tlb_entries must be a multiple of smmu.tlb_assoc";
     else if (c->cfg_entries % c->cfg_assoc || c->cfg_assoc > c->cfg_entries)
         why = "smmu.cfg_entries must be a multiple of smmu.cfg_assoc";
+    for (unsigned st = 0; st < 2 && !why; st++)
+        for (unsigned l = 0; l < SMMU_WC_LEVELS && !why; l++)
+            if (c->wc_entries[st][l] % c->wc_assoc)
+                why = "every smmu.wc_s*l*_entries must be a multiple of smmu.wc_assoc";
     if (why) {
         g_set_error(err, SIM_PARAMS_ERROR, SIM_PARAMS_ERROR_VALUE, "SMMUv3 parameters: %s", why);
         return FALSE;
@@ -193,6 +224,19 @@ gboolean smmu_config_read(struct smmu_config *c, const struct sim_params *p, GEr
         .cfg_assoc = u(p, "smmu.cfg_assoc"),
         .check_res0 = b(p, "smmu.check_res0"),
         .tlb_over_invalidate = b(p, "smmu.tlb_over_invalidate"),
+        .evtq_write = u(p, "smmu.evtq_write_cycles"),
+        .utlb_entries = u(p, "smmu.utlb_entries"),
+        .utlb_lookup = u(p, "smmu.utlb_cycles"),
+        .link = u(p, "smmu.tbu_tcu_link_cycles"),
+        .tlb_lookup = u(p, "smmu.tlb_cycles"),
+        .cfg_lookup = u(p, "smmu.cfg_cycles"),
+        .wc_lookup = u(p, "smmu.wc_cycles"),
+        .ptw_slots = u(p, "smmu.ptw_slots"),
+        .wc_assoc = u(p, "smmu.wc_assoc"),
+        .wc_entries = {
+            { u(p, "smmu.wc_s1l0_entries"), u(p, "smmu.wc_s1l1_entries"), u(p, "smmu.wc_s1l2_entries") },
+            { u(p, "smmu.wc_s2l0_entries"), u(p, "smmu.wc_s2l1_entries"), u(p, "smmu.wc_s2l2_entries") },
+        },
         .iidr = (uint32_t)u(p, "smmu.iidr"),
         .aidr = (uint32_t)u(p, "smmu.aidr"),
     };

@@ -162,12 +162,12 @@ const struct smmu_tlb_entry *smmu_tlb_lookup(struct smmu_tlb *t, const struct sm
 
 /* ---- invalidation ------------------------------------------------------ */
 
-static bool inval_matches(const struct smmu_tlb *t, const struct smmu_tlb_entry *e, const struct smmu_tlb_inval *f,
-                          bool ignore_addr)
+bool smmu_tlb_inval_selects(const struct smmu_tlb_inval *f, const struct smmu_tlb_entry *e, bool match_vmid,
+                            bool ignore_addr)
 {
     if (!(f->stages & SMMU_TLB_STAGE_BIT(e->stage)) || e->el2 != f->el2)
         return false;
-    if (f->by_vmid && t->match_vmid && e->vmid != f->vmid)
+    if (f->by_vmid && match_vmid && e->vmid != f->vmid)
         return false;
     switch (f->asid_match) {
     case SMMU_TLBI_ASID_NONGLOBAL:
@@ -189,6 +189,12 @@ static bool inval_matches(const struct smmu_tlb *t, const struct smmu_tlb_entry 
         return false;
     uint64_t last = e->va + ((1ULL << e->size_log2) - 1);
     return e->va <= f->addr_last && last >= f->addr_first;
+}
+
+static bool inval_matches(const struct smmu_tlb *t, const struct smmu_tlb_entry *e, const struct smmu_tlb_inval *f,
+                          bool ignore_addr)
+{
+    return smmu_tlb_inval_selects(f, e, t->match_vmid, ignore_addr);
 }
 
 static void remove_way(struct smmu_tlb *t, struct way *w, struct smmu_tlb_cost *c)

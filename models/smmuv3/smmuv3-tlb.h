@@ -112,6 +112,12 @@ void smmu_tlb_insert(struct smmu_tlb *t, const struct smmu_tlb_entry *e);
 const struct smmu_tlb_entry *smmu_tlb_lookup(struct smmu_tlb *t, const struct smmu_tlb_key *k);
 /* Remove what `f` selects; returns the number of entries removed. */
 uint64_t smmu_tlb_invalidate(struct smmu_tlb *t, const struct smmu_tlb_inval *f, struct smmu_tlb_cost *cost);
+/* Whether invalidation `f` selects entry `e` (the rule every cache that
+ * holds TLB-tagged entries applies: main TLB, walk caches, micro-TLBs).
+ * match_vmid: the part implements stage 2; ignore_addr: treat a by-address
+ * invalidation as covering every address (legal over-invalidation). */
+bool smmu_tlb_inval_selects(const struct smmu_tlb_inval *f, const struct smmu_tlb_entry *e, bool match_vmid,
+                            bool ignore_addr);
 /* Valid entries (for tests and statistics). */
 unsigned smmu_tlb_count(const struct smmu_tlb *t);
 /* Visit every valid entry. */

@@ -476,6 +476,19 @@ static void register_stats(struct smmu *s)
     sim_stats_add_counter(s->stats, "smmu.gerror.activations", &s->counters.gerror_activations);
     sim_stats_add_counter(s->stats, "smmu.atc_inv.timeouts", &s->counters.atc_inv_timeouts);
     sim_stats_add_counter(s->stats, "smmu.tbu.broadcasts", &s->counters.tbu_broadcasts);
+    static const struct { const char *name; size_t off; } xc[] = {
+#define XC(n, f) { "smmu." n, offsetof(struct smmu, counters.f) }
+        XC("xlate.translations", xlate), XC("xlate.faults", xlate_faults), XC("xlate.bypass", xlate_bypass),
+        XC("xlate.walks", walks), XC("xlate.walk_accesses", walk_accesses), XC("xlate.cfg_misses", cfg_misses),
+        XC("ptw.waits", ptw_waits), XC("ptw.wait_ps", ptw_wait_ps),
+        XC("evtq.written", evt_written), XC("evtq.discarded_full", evt_discard_full),
+        XC("evtq.discarded_disabled", evt_discard_off), XC("evtq.discarded_abort", evt_discard_abt),
+        XC("evtq.overflows", evt_overflows), XC("evtq.write_aborts", evt_write_aborts),
+        XC("utlb.invalidated", utlb_invalidated), XC("walk_cache.invalidated", wc_invalidated),
+#undef XC
+    };
+    for (size_t i = 0; i < SIM_ARRAY_SIZE(xc); i++)
+        sim_stats_add_counter(s->stats, xc[i].name, (const uint64_t *)((const char *)s + xc[i].off));
     smmu_tlb_register_stats(s->tlb, s->stats, "smmu.tlb");
     smmu_cfg_register_stats(s->cfgc, s->stats, "smmu.cfgcache");
 }
@@ -507,6 +520,8 @@ struct smmu *smmu_new(struct sim_sched *sched, struct sim_mem *mem, const struct
     sim_event_init(&s->gbpa_ev, "smmu.gbpa", gbpa_update, s);
     sim_event_init(&s->irq_ctrlack_ev, "smmu.irq_ctrlack", irq_ctrlack_update, s);
     smmu_engine_init(s);
+    smmu_xlate_init(s);
+    smmu_evtq_init(s);
     s->cmdq.name = "cmdq";
     s->cmdq.ops = &cmdq_ops;
     s->cmdq.opaque = s;
@@ -526,8 +541,10 @@ void smmu_free(struct smmu *s)
     sim_cancel(s->sched, &s->cr0ack_ev);
     sim_cancel(s->sched, &s->gbpa_ev);
     sim_cancel(s->sched, &s->irq_ctrlack_ev);
+    sim_cancel(s->sched, &s->evtq_ev);
     smmu_engine_detach(s, &s->cmdq);
     smmu_engine_destroy(s);
+    smmu_xlate_destroy(s);
     sim_stats_remove_prefix(s->stats, "smmu.");
     smmu_tlb_free(s->tlb);
     smmu_cfg_free(s->cfgc);
@@ -562,6 +579,8 @@ void smmu_reset(struct smmu *s)
     smmu_engine_attach(s, &s->cmdq, "smmu.cmdq");
     smmu_tlb_flush(s->tlb);
     smmu_cfg_flush(s->cfgc);
+    smmu_xlate_flush(s);
+    smmu_evtq_reset(s);
 }
 
 void smmu_set_irq_observer(struct smmu *s, smmu_irq_fn fn, void *opaque)

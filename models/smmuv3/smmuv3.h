@@ -18,6 +18,8 @@
 #include "sim/sched.h"
 #include "sim/stats.h"
 #include "models/smmuv3/smmuv3-engine.h"
+#include "models/smmuv3/smmuv3-tlb.h"
+#include "models/smmuv3/smmuv3-xlate.h"
 
 #define SMMU_MMIO_SIZE 0x20000u
 
@@ -100,5 +102,78 @@ gboolean smmu_cmd_build(uint64_t cmd[2], const char *mnemonic, GError **err);
  * byte address (stored as [63:12] or IPA [55:12]; must be 4 KiB aligned),
  * `msiaddr` a byte address (4-byte aligned).  Errors name the field. */
 gboolean smmu_cmd_set_field(uint64_t cmd[2], const char *field, uint64_t value, GError **err);
+
+/* ------------------------------------------------------------------ */
+/* Translation (IHI 0070 G.b §3.3-3.9; smmuv3.md §3-§4)                */
+/* ------------------------------------------------------------------ */
+
+/* One incoming transaction.  access is a set of SMMU_ACCESS_* (read
+ * unless WRITE, data unless INSN, unprivileged unless PRIV). */
+struct smmu_txn {
+    uint32_t sid;
+    bool ssv;
+    uint32_t ssid;
+    uint64_t iova;
+    unsigned access;
+};
+
+/* Where a translation was answered (the timing structure it reached). */
+enum smmu_xlate_source {
+    SMMU_XLATE_BYPASS,      /* SMMUEN = 0 (GBPA) or STE bypass: no lookup */
+    SMMU_XLATE_UTLB,        /* a TBU micro-TLB (timed path only) */
+    SMMU_XLATE_TLB,         /* the TCU's main TLB */
+    SMMU_XLATE_WALK,        /* a table walk */
+    SMMU_XLATE_CONFIG,      /* ended in configuration (abort or fault) */
+};
+
+struct smmu_txn_result {
+    bool ok;                /* translated: oa, perm, size_log2 valid */
+    uint64_t oa;            /* output address of iova */
+    uint8_t perm;           /* SMMU_PERM_* */
+    uint8_t size_log2;      /* bytes around iova with the same mapping */
+    /* Not ok: the transaction's fate and the fault (SMMU_EVT_NONE for a
+     * configuration abort, which records nothing). */
+    enum smmu_fault_response response;
+    uint8_t event;          /* enum smmu_event_type */
+    bool recorded;          /* an event record was produced (maybe discarded by the queue) */
+    /* What it cost, for the timed path. */
+    enum smmu_xlate_source source;
+    uint16_t asid, vmid;    /* tags of the translation (for micro-TLB fills) */
+    uint8_t stage;          /* enum smmu_tlb_stage; 0 for a bypass */
+    uint8_t level;
+    bool global;
+    unsigned cfg_accesses;  /* STE/CD (and level-1 descriptor) reads on config-cache misses */
+    unsigned walk_accesses; /* descriptor accesses the walk made after walk-cache hits */
+    unsigned wc_lookups;    /* walk-cache levels probed */
+};
+
+/*
+ * Translate one transaction now, functionally: SMMUEN/GBPA, stream table,
+ * configuration cache, TLB, walk caches and the walk, with faults recorded
+ * in the event queue per smmu_fault_action (records become visible after
+ * smmu.evtq_write_cycles).  Returns res->ok.
+ */
+bool smmu_translate(struct smmu *smmu, const struct smmu_txn *txn, struct smmu_txn_result *res);
+
+/*
+ * The same translation as seen by a TBU at time `at` that missed its
+ * micro-TLB: returns when the answer is back at the TBU (link both ways,
+ * TLB lookup, and on a miss the configuration lookups, walk-cache probes
+ * and memory accesses, waiting for one of smmu.ptw_slots walkers).
+ */
+sim_time_t smmu_translate_timed(struct smmu *smmu, const struct smmu_txn *txn, struct smmu_txn_result *res,
+                                sim_time_t at);
+
+/* Walk-cache occupancy (non-leaf table pointers of every stage and level). */
+unsigned smmu_walk_cache_count(const struct smmu *smmu);
+/* Entries of one stage (SMMU_TLB_S1 for stage 1 and nested, SMMU_TLB_S2)
+ * and level (0..2). */
+unsigned smmu_walk_cache_level_count(const struct smmu *smmu, unsigned stage, unsigned level);
+
+/* Micro-TLBs (smmuv3-utlb.h) are reached by every invalidation once
+ * attached; endpoints attach theirs. */
+struct smmu_utlb;
+void smmu_attach_utlb(struct smmu *smmu, struct smmu_utlb *utlb);
+void smmu_detach_utlb(struct smmu *smmu, struct smmu_utlb *utlb);
 
 #endif /* SMMUV3_H */
