@@ -243,6 +243,7 @@ static int cmdqv_init_vintf0(void)
     unsigned log2 = shim.smmu.cmdq_log2;
     uint64_t bytes = (uint64_t)16 << log2;
     c->host_q = g_new0(uint64_t, c->lvcmdqs_per_vintf);
+    c->host_lvcmdq = g_new0(struct host_cmdq, c->lvcmdqs_per_vintf);
     for (unsigned l = 0; l < c->lvcmdqs_per_vintf; l++) {
         uint64_t pa = shim_pa_alloc(&shim.host_mem, bytes, MAX(bytes, 32));
         if (!pa)
@@ -257,8 +258,25 @@ static int cmdqv_init_vintf0(void)
         rc = write_config(lvcmdq_p0(0, l, A_VCMDQ_CONFIG), lvcmdq_p0(0, l, A_VCMDQ_STATUS), 1);
         if (rc)
             return rc;
+        host_cmdq_init(&c->host_lvcmdq[l], pa, log2, lvcmdq_p0(0, l, A_VCMDQ_PROD),
+                       lvcmdq_p0(0, l, A_VCMDQ_CONS), lvcmdq_p0(0, l, A_VCMDQ_GERROR));
     }
     return 0;
+}
+
+/* queue -1 is the SMMU CMDQ; 0.. are the LVCMDQs of VINTF0. */
+struct host_cmdq *host_cmdq_by_queue(int queue)
+{
+    if (queue == -1)
+        return shim.smmu.probed ? &shim.smmu.q : NULL;
+    if (queue < 0 || !shim.cmdqv.probed || (unsigned)queue >= shim.cmdqv.lvcmdqs_per_vintf)
+        return NULL;
+    return &shim.cmdqv.host_lvcmdq[queue];
+}
+
+struct host_cmdq *host_cmdq_by_ticket(uint64_t ticket)
+{
+    return host_cmdq_by_queue((int)(ticket >> HOST_TICKET_SEQ_BITS) - 1);
 }
 
 int host_cmdqv_probe(void)
@@ -294,6 +312,7 @@ void host_cmdqv_remove(void)
 {
     struct host_cmdqv *c = &shim.cmdqv;
     g_free(c->host_q);
+    g_free(c->host_lvcmdq);
     bool present = c->present;
     memset(c, 0, sizeof(*c));
     c->present = present;

@@ -29,10 +29,6 @@
 #define CMDQ_OP_CFGI_ALL 0x04u
 #define CMDQ_OP_TLBI_NSNH_ALL 0x30u
 #define CMDQ_OP_TLBI_EL2_ALL 0x20u
-#define CMDQ_OP_SYNC 0x46u
-#define CMDQ_SYNC_MSH_ISH (3ull << 22)
-#define CERROR_ABT 2u             /* CMDQ_CONS.ERR codes, smmuv3.md §1.2 */
-#define CERROR_ATC_INV_SYNC 3u
 
 /* ------------------------------------------------------------ CPU side */
 
@@ -91,91 +87,11 @@ static int smmu_write_cr0(uint32_t v)
 
 /* ------------------------------------------------------------------ CMDQ */
 
-static unsigned cmdq_log2(void) { return shim.smmu.cmdq_log2; }
-
-static void cmdq_write_entry(uint32_t prod, const uint64_t cmd[2])
-{
-    uint64_t a = smmu_q_entry_addr(shim.smmu.cmdq, cmdq_log2(), prod, 4);
-    sim_mem_write64(shim.hw.mem, a, cmd[0]);
-    sim_mem_write64(shim.hw.mem, a + 8, cmd[1]);
-}
-
-/* arm_smmu_cmdq_skip_err: an illegal command is overwritten in place by a
- * CMD_SYNC, a fetch abort is retried, an ATC timeout retries the SYNC; then
- * GERRORN acknowledges the error (smmuv3.md §1.2, §1.4). */
-static void cmdq_skip_err(void)
-{
-    uint32_t gerror = host_read32(smmu_reg(A_GERROR));
-    uint32_t gerrorn = host_read32(smmu_reg(A_GERRORN));
-    if (!((gerror ^ gerrorn) & R_GERROR_CMDQ_ERR_MASK))
-        return;
-    uint32_t cons = host_read32(smmu_reg(A_CMDQ_CONS));
-    unsigned err = SIM_FIELD_EX32(cons, CMDQ_CONS, ERR);
-    if (err != CERROR_ABT && err != CERROR_ATC_INV_SYNC) {
-        uint64_t sync[2] = { CMDQ_OP_SYNC | CMDQ_SYNC_MSH_ISH, 0 };
-        g_message("host CMDQ error %u at 0x%x: replacing the command with CMD_SYNC", err, cons);
-        cmdq_write_entry(SIM_FIELD_EX32(cons, CMDQ_CONS, RD), sync);
-    }
-    host_write32(smmu_reg(A_GERRORN),
-                 (gerrorn & ~(uint32_t)R_GERROR_CMDQ_ERR_MASK) | (gerror & (uint32_t)R_GERROR_CMDQ_ERR_MASK));
-}
-
-static int cmdq_read_cons(uint32_t *cons)
-{
-    uint32_t v = host_read32(smmu_reg(A_CMDQ_CONS));
-    if (SIM_FIELD_EX32(v, CMDQ_CONS, ERR)) {
-        cmdq_skip_err();
-        v = host_read32(smmu_reg(A_CMDQ_CONS));
-    }
-    *cons = v;
-    shim.smmu.cmdq_cons = SIM_FIELD_EX32(v, CMDQ_CONS, RD);
-    return 0;
-}
-
-/* Wait until at most `used_max` entries are outstanding. */
-static int cmdq_wait_used(uint32_t prod, uint32_t used_max)
-{
-    sim_time_t start = sim_now(shim.hw.sched);
-    for (;;) {
-        uint32_t cons;
-        cmdq_read_cons(&cons);
-        if (smmu_q_used(cmdq_log2(), prod, cons) <= used_max)
-            return 0;
-        if (sim_now(shim.hw.sched) - start >= shim.poll_timeout) {
-            g_warning("host CMDQ timeout: PROD 0x%x CONS 0x%x", prod, cons);
-            return -ETIMEDOUT;
-        }
-        host_delay(shim.cmdq_poll_interval);
-    }
-}
-
 int host_smmu_issue(const uint64_t *cmds, unsigned n, bool sync)
 {
-    struct host_smmu *s = &shim.smmu;
-    if (!s->probed)
+    if (!shim.smmu.probed)
         return -ENODEV;
-    uint32_t cap = smmu_q_entries(cmdq_log2());
-    unsigned total = n + (sync ? 1u : 0u);
-    for (unsigned i = 0; i < total; i++) {
-        uint64_t sync_cmd[2] = { CMDQ_OP_SYNC | CMDQ_SYNC_MSH_ISH, 0 };
-        const uint64_t *cmd = i < n ? cmds + 2 * i : sync_cmd;
-        /* Room is judged from the last CONS seen; only a full queue costs
-         * a publish of PROD and a wait. */
-        if (smmu_q_full(cmdq_log2(), s->cmdq_prod, s->cmdq_cons)) {
-            host_write32(smmu_reg(A_CMDQ_PROD), s->cmdq_prod);
-            int rc = cmdq_wait_used(s->cmdq_prod, cap - 1);
-            if (rc)
-                return rc;
-        }
-        cmdq_write_entry(s->cmdq_prod, cmd);
-        s->cmdq_prod = smmu_q_inc(cmdq_log2(), s->cmdq_prod);
-        s->cmds_issued++;
-    }
-    host_write32(smmu_reg(A_CMDQ_PROD), s->cmdq_prod);
-    if (!sync)
-        return 0;
-    s->syncs_issued++;
-    return cmdq_wait_used(s->cmdq_prod, 0);
+    return host_cmdq_issue(&shim.smmu.q, cmds, n, sync);
 }
 
 int host_smmu_sync(void)
@@ -318,8 +234,8 @@ static int smmu_init_queues(void)
     host_write64(smmu_reg(A_CMDQ_BASE), s->cmdq | R_Q_BASE_RA_MASK | s->cmdq_log2);
     host_write32(smmu_reg(A_CMDQ_PROD), 0);
     host_write32(smmu_reg(A_CMDQ_CONS), 0);
-    s->cmdq_prod = 0;
-    s->cmdq_cons = 0;
+    host_cmdq_init(&s->q, s->cmdq, s->cmdq_log2, smmu_reg(A_CMDQ_PROD), smmu_reg(A_CMDQ_CONS),
+                   smmu_reg(A_GERROR));
     host_write64(smmu_reg(A_EVENTQ_BASE), s->evtq | R_Q_BASE_RA_MASK | s->evtq_log2);
     host_write32(smmu_reg(A_EVENTQ_PROD), 0);
     host_write32(smmu_reg(A_EVENTQ_CONS), 0);

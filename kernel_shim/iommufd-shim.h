@@ -91,6 +91,39 @@ int iommufd_shim_bind_device(int fd, uint32_t stream_id, uint32_t *dev_id);
 int iommufd_shim_unbind_device(int fd, uint32_t dev_id);
 int iommufd_shim_attach_device(int fd, uint32_t dev_id, uint32_t pt_id);
 
+/*
+ * Non-blocking invalidation, for actors that run inside event handlers
+ * (the VMM relaying a trapped guest CMDQ, host kernel threads).  None of
+ * these runs the scheduler or charges time: every register access happens
+ * at the current simulated time and the caller accounts for its cost.
+ *
+ * iommufd_shim_viommu_invalidate_submit: IOMMU_HWPT_INVALIDATE on a vIOMMU
+ * with the ioctl's checks and errno order (EBADF, ENOTTY, EFAULT, EINVAL
+ * size, EOPNOTSUPP, EINVAL, ENOENT, ...; conversion failure EIO with
+ * entry_num = the bad entry's index), but the converted commands are only
+ * written to the host CMDQ (blocks of 63 + CMD_SYNC) and PROD published.
+ * As many whole blocks as fit now are accepted: entry_num returns their
+ * entry count (short count = resubmit the rest), -1/EAGAIN when none fits.
+ * *ticket completes when the last accepted block's CMD_SYNC is consumed.
+ *
+ * iommufd_shim_host_submit: the host kernel issuing n commands (plus a
+ * CMD_SYNC with CS = NONE when `sync`) on queue -1 (the SMMU CMDQ) or on
+ * LVCMDQ `queue` of VINTF0 (0 .. iommufd_shim_host_num_lvcmdqs() - 1);
+ * all or nothing: -1/EAGAIN when they do not fit now, EINVAL for an unknown
+ * queue or more entries than the queue holds, ENODEV without a probed host.
+ *
+ * iommufd_shim_invalidate_poll: reads the queue's CONS once (an error is
+ * handled as the host driver's skip_err does) and sets *done when every
+ * entry up to the ticket was consumed.  -1/EINVAL for a ticket of no live
+ * queue or one never given out.
+ */
+int iommufd_shim_viommu_invalidate_submit(int fd, struct iommu_hwpt_invalidate *cmd,
+                                          uint64_t *ticket);
+int iommufd_shim_host_submit(int queue, const uint64_t *cmds, unsigned n, bool sync,
+                             uint64_t *ticket);
+unsigned iommufd_shim_host_num_lvcmdqs(void);
+int iommufd_shim_invalidate_poll(uint64_t ticket, bool *done);
+
 /* cpu_relax() in a polling loop: sync every mapping, advance simulated time
  * by shim.relax_ns, sync again.  0, or -1/ENODEV without a machine. */
 int iommufd_shim_relax(void);

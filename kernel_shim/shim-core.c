@@ -567,6 +567,68 @@ int iommufd_shim_ioctl(int fd, unsigned long request, void *arg)
     return shim_errno(rc);
 }
 
+/* ------------------------------------------ non-blocking invalidation */
+
+int iommufd_shim_viommu_invalidate_submit(int fd, struct iommu_hwpt_invalidate *cmd,
+                                          uint64_t *ticket)
+{
+    shim_sync_mappings();
+    struct shim_file *f = shim_file_get(fd);
+    if (!f)
+        return shim_errno(-EBADF);
+    if (f->kind != SHIM_FILE_IOMMUFD)
+        return shim_errno(-ENOTTY);
+    if (!cmd || !ticket)
+        return shim_errno(-EFAULT);
+    const size_t min_size = offsetof(struct iommu_hwpt_invalidate, __reserved) +
+                            sizeof(cmd->__reserved);
+    if (cmd->size < min_size)
+        return shim_errno(-EINVAL);
+    struct iommu_hwpt_invalidate k;
+    struct iommufd_ucmd ucmd = { .ictx = f->ictx, .cmd = &k };
+    int rc = shim_copy_struct_from_user(&k, sizeof(k), cmd, cmd->size);
+    if (rc == 0)
+        rc = iommufd_hwpt_invalidate_submit(&ucmd, ticket);
+    if (rc == 0 || ucmd.respond_always)
+        memcpy(cmd, &k, MIN((size_t)cmd->size, sizeof(k)));
+    shim_sync_mappings();
+    return shim_errno(rc);
+}
+
+int iommufd_shim_host_submit(int queue, const uint64_t *cmds, unsigned n, bool sync,
+                             uint64_t *ticket)
+{
+    if (!shim.have_hw)
+        return shim_errno(-ENODEV);
+    if ((n && !cmds) || !ticket)
+        return shim_errno(-EFAULT);
+    struct host_cmdq *q = host_cmdq_by_queue(queue);
+    if (!q)
+        return shim_errno(queue == -1 ? -ENODEV : -EINVAL);
+    uint64_t seq;
+    int rc = host_cmdq_submit(q, cmds, n, sync, &seq);
+    if (rc == 0)
+        *ticket = host_cmdq_ticket(queue, seq);
+    return shim_errno(rc);
+}
+
+unsigned iommufd_shim_host_num_lvcmdqs(void)
+{
+    return shim.have_hw && shim.cmdqv.probed ? shim.cmdqv.lvcmdqs_per_vintf : 0;
+}
+
+int iommufd_shim_invalidate_poll(uint64_t ticket, bool *done)
+{
+    if (!shim.have_hw)
+        return shim_errno(-ENODEV);
+    if (!done)
+        return shim_errno(-EFAULT);
+    struct host_cmdq *q = host_cmdq_by_ticket(ticket);
+    if (!q)
+        return shim_errno(-EINVAL);
+    return shim_errno(host_cmdq_poll(q, ticket & ((1ull << HOST_TICKET_SEQ_BITS) - 1), done));
+}
+
 void *iommufd_shim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
 {
     (void)addr;     /* a hint only; the shim always chooses the address */

@@ -42,6 +42,18 @@ void shim_pa_range_destroy(struct shim_pa_range *r);
 uint64_t shim_pa_alloc(struct shim_pa_range *r, uint64_t size, uint64_t align);
 void shim_pa_free(struct shim_pa_range *r, uint64_t pa, uint64_t size);
 
+/* A command queue the host driver produces into: the SMMU CMDQ or an
+ * LVCMDQ of VINTF0 (host-cmdq.c). */
+struct host_cmdq {
+    uint64_t base;              /* PA of the entries */
+    unsigned log2;
+    uint64_t prod_reg, cons_reg, gerror_reg, gerrorn_reg;
+    uint32_t prod;              /* the driver's copy of PROD */
+    uint32_t cons;              /* CONS.RD as last read */
+    uint64_t submitted;         /* entries ever written (ticket sequence) */
+    uint64_t cmds, syncs;       /* entries written, CMD_SYNCs awaited or submitted */
+};
+
 /* Host SMMU driver state (arm-smmu-v3 analogue). */
 struct host_smmu {
     bool probed;
@@ -54,10 +66,8 @@ struct host_smmu {
     unsigned l1_entries;        /* 2-level only */
     uint64_t *l2;               /* PA of each L2 table, 0 = none */
     uint64_t cmdq, evtq;
-    uint32_t cmdq_prod;         /* the driver's copy of CMDQ_PROD */
-    uint32_t cmdq_cons;         /* CMDQ_CONS.RD as last read */
+    struct host_cmdq q;         /* the SMMU CMDQ */
     uint8_t vmid_used[65536 / 8];
-    uint64_t cmds_issued, syncs_issued;
 };
 
 #define CMDQV_MAX_VINTFS_SHIM 64
@@ -69,6 +79,7 @@ struct host_cmdqv {
     unsigned num_vintfs, num_vcmdqs, lvcmdqs_per_vintf, sids_per_vintf;
     uint64_t vintf_used;        /* bit i: VINTF i allocated (0 = host) */
     uint64_t *host_q;           /* VINTF0 LVCMDQ memory */
+    struct host_cmdq *host_lvcmdq;  /* VINTF0 LVCMDQs, lvcmdqs_per_vintf of them */
     uint64_t lvcmdq_mapped[CMDQV_MAX_VINTFS_SHIM][2];  /* bit l: LVCMDQ l mapped */
 };
 
@@ -355,6 +366,34 @@ void host_write64(uint64_t addr, uint64_t v);
 void host_delay(sim_time_t dt);
 /* Poll (reg & mask) == want every shim.poll_interval_ns; -ETIMEDOUT. */
 int host_poll32(uint64_t addr, uint32_t mask, uint32_t want);
+
+void host_cmdq_init(struct host_cmdq *q, uint64_t base, unsigned log2, uint64_t prod_reg,
+                    uint64_t cons_reg, uint64_t gerror_reg);
+/* Blocking issue (timed accesses, runs the scheduler); with `sync`, append
+ * CMD_SYNC (CS_NONE) and wait until CONS passes it.  0 or -ETIMEDOUT. */
+int host_cmdq_issue(struct host_cmdq *q, const uint64_t *cmds, unsigned n, bool sync);
+/* Non-blocking: write n commands (+ CMD_SYNC) and publish PROD at the
+ * current time, or -EAGAIN when they do not all fit now (-EINVAL when they
+ * never could).  *seq is the ticket to poll for. */
+int host_cmdq_submit(struct host_cmdq *q, const uint64_t *cmds, unsigned n, bool sync,
+                     uint64_t *seq);
+/* Non-blocking: read CONS (handling an error) and tell whether every entry
+ * up to the ticket was consumed.  -EINVAL for a ticket never given out. */
+int host_cmdq_poll(struct host_cmdq *q, uint64_t seq, bool *done);
+/* Free entries after a fresh (untimed) CONS read. */
+uint32_t host_cmdq_space(struct host_cmdq *q);
+/* Public tickets name their queue: bits 63:56 hold 0 for the SMMU CMDQ
+ * (queue -1) or 1 + the VINTF0 LVCMDQ index; bits 55:0 the sequence. */
+#define HOST_TICKET_SEQ_BITS 56
+static inline uint64_t host_cmdq_ticket(int queue, uint64_t seq)
+{
+    return ((uint64_t)(queue + 1) << HOST_TICKET_SEQ_BITS) |
+           (seq & ((1ull << HOST_TICKET_SEQ_BITS) - 1));
+}
+/* The queue a ticket or queue number names, NULL if none. */
+struct host_cmdq *host_cmdq_by_ticket(uint64_t ticket);
+struct host_cmdq *host_cmdq_by_queue(int queue);
+int iommufd_hwpt_invalidate_submit(struct iommufd_ucmd *ucmd, uint64_t *ticket);
 
 int host_smmu_probe(void);
 void host_smmu_remove(void);

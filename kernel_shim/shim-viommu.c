@@ -15,7 +15,8 @@
  *     (IOAS_UNMAP over it is EBUSY) and requiring physical contiguity;
  *   - HWPT_INVALIDATE on a vIOMMU: guest commands converted (VMID forced,
  *     vSID translated, NSNH_ALL -> NH_ALL, anything else EIO) and issued on
- *     the host CMDQ in blocks of 63 + CMD_SYNC;
+ *     the host CMDQ in blocks of 63 + CMD_SYNC, blocking (the ioctl) or
+ *     non-blocking (submit, then poll the ticket);
  *   - VEVENTQ_ALLOC and the Tegra error events built from LVCMDQ_ERR_MAP.
  */
 #include <string.h>
@@ -325,76 +326,129 @@ static int vsmmu_convert_cmd(struct iommufd_viommu *v, uint64_t cmd[2])
     }
 }
 
-/* arm_vsmmu_cache_invalidate: entries converted in order; every 63 a batch
- * is issued with a CMD_SYNC.  On a conversion error the pending commands of
- * the current batch are not issued, and entry_num reports the index of the
- * failing entry, as the driver does. */
-static int vsmmu_cache_invalidate(struct iommufd_viommu *v, uint64_t *cmds, uint32_t n,
-                                  uint32_t *done)
+/* The checking and conversion half of IOMMU_HWPT_INVALIDATE: the request
+ * rules in the kernel's order, the copy of the entries, and their
+ * conversion (arm_vsmmu_convert_user_cmd) in order until the first one that
+ * fails.  On success *v and *cmds (g_free'd by the caller) hold the vIOMMU
+ * and the entries, *nconv how many converted; *conv_rc is the conversion
+ * error (-EIO) or 0.  entry_num 0 is a successful no-op (*cmds NULL). */
+static int hwpt_invalidate_prepare(struct iommufd_ucmd *ucmd, struct iommufd_viommu **v,
+                                   uint64_t **cmds, uint32_t *nconv, int *conv_rc)
 {
-    uint32_t cur = 0, last = 0;
-    int rc = 0;
-    while (cur != n) {
-        if ((rc = vsmmu_convert_cmd(v, cmds + 2 * cur)))
-            break;
-        cur++;
-        if (cur != n && cur - last != CMDQ_BATCH_ENTRIES - 1)
-            continue;
-        if ((rc = host_smmu_issue(cmds + 2 * last, cur - last, true))) {
-            cur--;
-            break;
+    struct iommu_hwpt_invalidate *cmd = ucmd->cmd;
+    ucmd->respond_always = true;
+    *cmds = NULL;
+    *nconv = 0;
+    *conv_rc = 0;
+    if (cmd->__reserved)
+        return -EOPNOTSUPP;
+    if (cmd->entry_num && (!cmd->data_uptr || !cmd->entry_len))
+        return -EINVAL;
+    struct iommufd_object *pt = iommufd_get_object(ucmd->ictx, cmd->hwpt_id, IOMMUFD_OBJ_ANY);
+    if (!pt)
+        return -ENOENT;
+    if (pt->type == IOMMUFD_OBJ_HWPT_NESTED)
+        return -EOPNOTSUPP;   /* SMMUv3 nested domains invalidate through the vIOMMU */
+    if (pt->type != IOMMUFD_OBJ_VIOMMU)
+        return -EINVAL;
+    if (cmd->data_type != IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 ||
+        cmd->entry_len < sizeof(struct iommu_viommu_arm_smmuv3_invalidate))
+        return -EINVAL;
+    *v = (struct iommufd_viommu *)pt;
+    if (cmd->entry_num == 0)
+        return 0;
+    if (shim_should_fail())
+        return -ENOMEM;
+    uint64_t *c = g_new0(uint64_t, 2 * (size_t)cmd->entry_num);
+    const uint8_t *src = (const uint8_t *)(uintptr_t)cmd->data_uptr;
+    for (uint32_t i = 0; i < cmd->entry_num; i++) {
+        int rc = shim_copy_struct_from_user(c + 2 * i, 16, src + (size_t)i * cmd->entry_len,
+                                            cmd->entry_len);
+        if (rc) {
+            g_free(c);
+            return rc;
         }
-        last = cur;
     }
-    *done = cur;
-    return rc;
+    uint32_t i = 0;
+    while (i < cmd->entry_num && !(*conv_rc = vsmmu_convert_cmd(*v, c + 2 * i)))
+        i++;
+    *nconv = i;
+    *cmds = c;
+    return 0;
+}
+
+/* Entries [0, limit) go to the host CMDQ in blocks of 63 + CMD_SYNC
+ * (arm_vsmmu_cache_invalidate).  A conversion error keeps the partial
+ * block holding the bad entry from being issued, as the driver does. */
+static uint32_t hwpt_invalidate_issuable(uint32_t nconv, int conv_rc)
+{
+    uint32_t block = CMDQ_BATCH_ENTRIES - 1;
+    return conv_rc ? nconv / block * block : nconv;
 }
 
 int iommufd_hwpt_invalidate_ioctl(struct iommufd_ucmd *ucmd)
 {
     struct iommu_hwpt_invalidate *cmd = ucmd->cmd;
-    if (cmd->__reserved)
-        return -EOPNOTSUPP;
+    struct iommufd_viommu *v;
+    uint64_t *cmds;
+    uint32_t nconv;
+    int conv_rc;
+    int rc = hwpt_invalidate_prepare(ucmd, &v, &cmds, &nconv, &conv_rc);
     uint32_t done = 0;
-    int rc = 0;
-    if (cmd->entry_num && (!cmd->data_uptr || !cmd->entry_len)) {
-        rc = -EINVAL;
-        goto out;
+    if (!rc && cmds) {
+        uint32_t limit = hwpt_invalidate_issuable(nconv, conv_rc);
+        for (uint32_t last = 0; last < limit && !rc; last = done) {
+            uint32_t k = MIN(limit - last, CMDQ_BATCH_ENTRIES - 1);
+            rc = host_smmu_issue(cmds + 2 * last, k, true);
+            done = rc ? last + k - 1 : last + k;
+        }
+        if (!rc) {
+            done = nconv;
+            rc = conv_rc;
+        }
     }
-    struct iommufd_object *pt = iommufd_get_object(ucmd->ictx, cmd->hwpt_id, IOMMUFD_OBJ_ANY);
-    if (!pt) {
-        rc = -ENOENT;
-        goto out;
-    }
-    if (pt->type == IOMMUFD_OBJ_HWPT_NESTED) {
-        rc = -EOPNOTSUPP;   /* SMMUv3 nested domains invalidate through the vIOMMU */
-        goto out;
-    }
-    if (pt->type != IOMMUFD_OBJ_VIOMMU) {
-        rc = -EINVAL;
-        goto out;
-    }
-    if (cmd->data_type != IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 ||
-        cmd->entry_len < sizeof(struct iommu_viommu_arm_smmuv3_invalidate)) {
-        rc = -EINVAL;
-        goto out;
-    }
-    if (cmd->entry_num == 0)
-        goto out;
-    if (shim_should_fail()) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    uint64_t *cmds = g_new0(uint64_t, 2 * (size_t)cmd->entry_num);
-    const uint8_t *src = (const uint8_t *)(uintptr_t)cmd->data_uptr;
-    for (uint32_t i = 0; i < cmd->entry_num && !rc; i++)
-        rc = shim_copy_struct_from_user(cmds + 2 * i, 16, src + (size_t)i * cmd->entry_len, cmd->entry_len);
-    if (!rc)
-        rc = vsmmu_cache_invalidate((struct iommufd_viommu *)pt, cmds, cmd->entry_num, &done);
     g_free(cmds);
-out:
     cmd->entry_num = done;
-    ucmd->respond_always = true;
+    return rc;
+}
+
+/* Non-blocking: as many whole blocks as the host CMDQ has room for now.
+ * entry_num returns the entries accepted; the ticket completes when the
+ * CMD_SYNC of the last accepted block is consumed.  -EAGAIN when not even
+ * the first block fits; a conversion error is reported (entry_num = index
+ * of the bad entry) only once every block before it was accepted. */
+int iommufd_hwpt_invalidate_submit(struct iommufd_ucmd *ucmd, uint64_t *ticket)
+{
+    struct iommu_hwpt_invalidate *cmd = ucmd->cmd;
+    struct iommufd_viommu *v;
+    uint64_t *cmds;
+    uint32_t nconv;
+    int conv_rc;
+    int rc = hwpt_invalidate_prepare(ucmd, &v, &cmds, &nconv, &conv_rc);
+    uint32_t done = 0;
+    if (!rc && !shim.smmu.probed)
+        rc = -ENODEV;
+    *ticket = host_cmdq_ticket(-1, shim.smmu.q.submitted);
+    if (!rc && cmds) {
+        uint32_t limit = hwpt_invalidate_issuable(nconv, conv_rc);
+        while (done < limit) {
+            uint32_t k = MIN(limit - done, CMDQ_BATCH_ENTRIES - 1);
+            uint64_t seq;
+            rc = host_cmdq_submit(&shim.smmu.q, cmds + 2 * done, k, true, &seq);
+            if (rc)
+                break;
+            *ticket = host_cmdq_ticket(-1, seq);
+            done += k;
+        }
+        if (rc == -EAGAIN && done > 0)
+            rc = 0;                     /* a short count: resubmit the rest */
+        else if (!rc && done == limit) {
+            done = nconv;
+            rc = conv_rc;
+        }
+    }
+    g_free(cmds);
+    cmd->entry_num = done;
     return rc;
 }
 
