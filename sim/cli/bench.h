@@ -38,5 +38,9 @@ int bench_events(uint64_t scale, const char *arg, struct bench_result *out, int 
 int bench_cmdq(uint64_t scale, const char *arg, struct bench_result *out, int max, GError **err);
 int bench_translate(uint64_t scale, const char *arg, struct bench_result *out, int max, GError **err);
 int bench_vcmdq(uint64_t scale, const char *arg, struct bench_result *out, int max, GError **err);
+/* The perf scenarios (traces/perf/, or the directory in arg), each in a
+ * child process: commands per host second and peak memory.  `scale` is
+ * unused: a scenario's size is written in the scenario. */
+int bench_perf(uint64_t scale, const char *arg, struct bench_result *out, int max, GError **err);
 
 #endif /* SMMUSIM_BENCH_H */

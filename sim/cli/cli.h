@@ -27,6 +27,8 @@ int cli_check(int argc, char **argv);
 /* Parse argv with a GOptionContext whose summary names the subcommand;
  * on error prints "smmusim NAME: message" and returns false. */
 gboolean cli_parse(GOptionContext *ctx, const char *name, int *argc, char ***argv);
+/* Sort an array of path strings (char *) in byte order. */
+void cli_sort_paths(GPtrArray *paths);
 /* Report a user error and return CLI_USAGE. */
 int cli_fail(const char *name, GError *err);
 

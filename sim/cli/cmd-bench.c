@@ -18,18 +18,13 @@ struct bench_entry {
 
 static const struct bench_entry benches[] = {
     { "events", bench_events, NULL, 200000 },
-#ifdef HAVE_BENCH_CMDQ
     { "cmdq", bench_cmdq, NULL, 200000 },
-#endif
-#ifdef HAVE_BENCH_TRANSLATE
     { "translate", bench_translate, NULL, 200000 },
-#endif
-#ifdef HAVE_BENCH_VCMDQ
     { "vcmdq", bench_vcmdq, "128", 200000 },
-#endif
+    { "perf", bench_perf, NULL, 0 },
 };
 
-#define RESULTS_MAX 8
+#define RESULTS_MAX 32
 
 static long peak_rss_kib(void)
 {

@@ -66,7 +66,7 @@ static void collect(const char *path, GPtrArray *files, GError **err)
     while ((name = g_dir_read_name(dir)))
         g_ptr_array_add(names, g_build_filename(path, name, NULL));
     g_dir_close(dir);
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    cli_sort_paths(names);
     for (guint i = 0; i < names->len; i++) {
         const char *p = g_ptr_array_index(names, i);
         char *base = g_path_get_basename(p);
@@ -77,11 +77,6 @@ static void collect(const char *path, GPtrArray *files, GError **err)
         g_free(base);
     }
     g_ptr_array_free(names, TRUE);
-}
-
-static int cmp_paths(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 int cli_check(int argc, char **argv)
@@ -111,7 +106,7 @@ int cli_check(int argc, char **argv)
         rc = cli_fail("check", err);
         goto out;
     }
-    g_ptr_array_sort(files, cmp_paths);
+    cli_sort_paths(files);
     unsigned passed = 0, failed = 0;
     for (guint i = 0; i < files->len; i++) {
         const char *f = g_ptr_array_index(files, i);

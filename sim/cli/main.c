@@ -36,6 +36,16 @@ gboolean cli_parse(GOptionContext *ctx, const char *name, int *argc, char ***arg
     return TRUE;
 }
 
+static int cmp_paths(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void cli_sort_paths(GPtrArray *paths)
+{
+    g_ptr_array_sort(paths, cmp_paths);
+}
+
 int cli_fail(const char *name, GError *err)
 {
     fprintf(stderr, "smmusim %s: %s\n", name, err ? err->message : "failed");
