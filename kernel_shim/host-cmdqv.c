@@ -308,9 +308,24 @@ int host_cmdqv_probe(void)
     return 0;
 }
 
+/* Driver unload: VINTF0's LVCMDQs unmapped in descending order, VINTF0 and
+ * the CMDQV disabled, so a later probe finds the hardware as after reset. */
+static void cmdqv_hw_teardown(void)
+{
+    struct host_cmdqv *c = &shim.cmdqv;
+    for (unsigned l = c->lvcmdqs_per_vintf; l-- > 0;)
+        host_cmdqv_lvcmdq_unmap(0, l);
+    vintf_hw_deinit(0);
+    uint32_t cfg = host_read32(cmdqv_reg(A_CMDQV_CONFIG));
+    write_config(cmdqv_reg(A_CMDQV_CONFIG), cmdqv_reg(A_CMDQV_STATUS),
+                 cfg & ~(uint32_t)R_CMDQV_CONFIG_CMDQV_EN_MASK);
+}
+
 void host_cmdqv_remove(void)
 {
     struct host_cmdqv *c = &shim.cmdqv;
+    if (c->probed)
+        cmdqv_hw_teardown();
     g_free(c->host_q);
     g_free(c->host_lvcmdq);
     bool present = c->present;

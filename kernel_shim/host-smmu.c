@@ -320,6 +320,10 @@ fail:
 void host_smmu_remove(void)
 {
     struct host_smmu *s = &shim.smmu;
+    /* Driver unload disables the SMMU (every CR0 enable off, acknowledged),
+     * so a later probe starts from the state the architecture resets to. */
+    if (s->probed)
+        smmu_write_cr0(0);
     g_free(s->l2);
     memset(s, 0, sizeof(*s));
 }

@@ -14,6 +14,7 @@ struct entry {
     const struct sim_hist *hist;
     uint64_t value;
     char *unit;
+    struct sim_hist *owned;     /* a frozen histogram's copy */
 };
 
 struct sim_stats {
@@ -24,6 +25,7 @@ static void entry_free(gpointer p)
 {
     struct entry *e = p;
     g_free(e->unit);
+    g_free(e->owned);
     g_free(e);
 }
 
@@ -98,6 +100,27 @@ void sim_stats_remove_prefix(struct sim_stats *s, const char *prefix)
     for (guint i = 0; i < c.doomed->len; i++)
         g_tree_remove(s->entries, g_ptr_array_index(c.doomed, i));
     g_ptr_array_free(c.doomed, TRUE);
+}
+
+static gboolean freeze_one(gpointer key, gpointer value, gpointer opaque)
+{
+    struct entry *e = value;
+    if (!g_str_has_prefix(key, opaque))
+        return FALSE;
+    if (e->kind == ENTRY_COUNTER) {
+        e->value = *e->counter;
+        e->counter = NULL;
+        e->kind = ENTRY_VALUE;
+    } else if (e->kind == ENTRY_HIST && !e->owned) {
+        e->owned = g_memdup2(e->hist, sizeof(*e->hist));
+        e->hist = e->owned;
+    }
+    return FALSE;
+}
+
+void sim_stats_freeze_prefix(struct sim_stats *s, const char *prefix)
+{
+    g_tree_foreach(s->entries, freeze_one, (gpointer)prefix);
 }
 
 static uint64_t entry_value(const struct entry *e)

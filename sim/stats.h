@@ -34,6 +34,9 @@ void sim_stats_add_hist(struct sim_stats *s, const char *name, const char *unit,
 /* A value owned by the registry (results computed at the end of a run). */
 void sim_stats_set_value(struct sim_stats *s, const char *name, uint64_t value);
 void sim_stats_remove_prefix(struct sim_stats *s, const char *prefix);
+/* The storage behind every entry under `prefix` is going away: keep the
+ * current values (counters become values, histograms are copied). */
+void sim_stats_freeze_prefix(struct sim_stats *s, const char *prefix);
 
 bool sim_stats_lookup_counter(const struct sim_stats *s, const char *name, uint64_t *value);
 const struct sim_hist *sim_stats_lookup_hist(const struct sim_stats *s, const char *name);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "sim/cli/cli.h"
 #include "sim/machine/machine.h"
+#include "sim/workload/workload.h"
 #include "models/smmuv3/smmuv3-cmd.h"
 #include "models/smmuv3/smmuv3-regs.h"
 
@@ -104,7 +105,7 @@ int cli_demo(int argc, char **argv)
         return CLI_USAGE;
     }
     GError *err = NULL;
-    struct sim_params *p = sim_machine_params_new(&err);
+    struct sim_params *p = sim_all_params_new(&err);
     struct sim_machine *m = p ? sim_machine_new(p, &err) : NULL;
     int rc = m ? demo(m, (unsigned)pages) : cli_fail("demo", err);
     sim_machine_free(m);

@@ -6,6 +6,7 @@
 #include "sim/cli/cli.h"
 #include "sim/machine/machine.h"
 #include "sim/trace.h"
+#include "sim/workload/workload.h"
 
 int cli_params(int argc, char **argv)
 {
@@ -25,7 +26,7 @@ int cli_params(int argc, char **argv)
     if (!ok)
         return CLI_USAGE;
     GError *err = NULL;
-    struct sim_params *p = sim_machine_params_new(&err);
+    struct sim_params *p = sim_all_params_new(&err);
     int rc = CLI_OK;
     if (!p || (profile && !sim_params_load_profile_by_name(p, profile, &err))) {
         rc = cli_fail("params", err);
@@ -53,7 +54,7 @@ int cli_trace_list(int argc, char **argv)
     if (!ok)
         return CLI_USAGE;
     GError *err = NULL;
-    struct sim_params *p = sim_machine_params_new(&err);
+    struct sim_params *p = sim_all_params_new(&err);
     if (!p)
         return cli_fail("trace-list", err);
     sim_trace_list(stdout);

@@ -22,6 +22,7 @@
 #include "sim/scenario/record.h"
 #include "sim/scenario/timeline.h"
 #include "sim/scenario/scn-internal.h"
+#include "sim/workload/workload.h"
 
 struct scenario_run {
     struct scn_exec x;
@@ -91,7 +92,7 @@ bool scn_need_machine(struct scn_exec *x, const struct scn_pos *pos, GError **er
         sim_params_free(x->params);
         x->params = NULL;
     }
-    x->params = sim_machine_params_new(&e);
+    x->params = sim_all_params_new(&e);
     if (!x->params) {
         scn_set_error(err, SCENARIO_ERROR_RUNTIME, pos, "cannot declare the machine parameters: %s", e->message);
         g_error_free(e);

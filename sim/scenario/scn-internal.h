@@ -216,6 +216,8 @@ extern const struct scn_verb scn_hw_verbs[];
 extern const unsigned scn_hw_verbs_count;
 extern const struct scn_verb scn_iommufd_verbs[];
 extern const unsigned scn_iommufd_verbs_count;
+extern const struct scn_verb scn_workload_verbs[];
+extern const unsigned scn_workload_verbs_count;
 struct scn_iommufd;
 /* Close every descriptor and mapping, detach the shim from the machine. */
 void scn_iommufd_free(struct scn_exec *x);

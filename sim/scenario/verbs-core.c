@@ -13,6 +13,7 @@
 #include "sim/params.h"
 #include "sim/scenario/timeline.h"
 #include "sim/scenario/scn-internal.h"
+#include "sim/workload/workload.h"
 
 static bool too_late(struct scn_exec *x, const struct scn_stmt *st, const char *what, GError **err)
 {
@@ -58,7 +59,7 @@ static void collect_name(const struct sim_param_def *def, const char *value, con
 static bool check_assignment(const struct scn_field *f, const char *value, GError **err)
 {
     GError *e = NULL;
-    struct sim_params *p = sim_machine_params_new(&e);
+    struct sim_params *p = sim_all_params_new(&e);
     if (!p) {
         scn_set_error(err, SCENARIO_ERROR_RUNTIME, &f->pos, "cannot declare parameters: %s", e->message);
         g_error_free(e);

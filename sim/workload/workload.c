@@ -59,6 +59,16 @@ gboolean workload_declare_params(struct sim_params *p, GError **err)
     return sim_params_declare(p, workload_params, G_N_ELEMENTS(workload_params), err);
 }
 
+struct sim_params *sim_all_params_new(GError **err)
+{
+    struct sim_params *p = sim_machine_params_new(err);
+    if (p && !workload_declare_params(p, err)) {
+        sim_params_free(p);
+        return NULL;
+    }
+    return p;
+}
+
 /* ---------------------------------------------------------------- args */
 
 static gboolean parse_time(const char *s, uint64_t *ps)
@@ -482,7 +492,7 @@ void workload_free(struct workload *w)
     if (w->stats_registered) {
         g_autofree char *pre = g_strdup_printf("workload.%s.", w->name);
         /* Counters point into w: keep their values, drop the pointers. */
-        sim_stats_remove_prefix(w->m->stats, pre);
+        sim_stats_freeze_prefix(w->m->stats, pre);
     }
     g_free(w->name);
     g_free(w->fail_msg);

@@ -39,6 +39,9 @@ enum workload_error {
 
 /* Declare the guest.*, vmm.*, host.* and workload.* parameters. */
 gboolean workload_declare_params(struct sim_params *p, GError **err);
+/* Every parameter of the simulator: the machine's (hardware, shim) and the
+ * software actors'.  NULL with err set on a declaration error. */
+struct sim_params *sim_all_params_new(GError **err);
 
 /* Parse the arguments (NULL-terminated "key=value" strings) and read the
  * parameters of m; nothing is set up yet. */

@@ -522,6 +522,34 @@ START_TEST(test_stats_remove_prefix)
 }
 END_TEST
 
+/* Freezing keeps the values a prefix's storage had when it went away. */
+START_TEST(test_stats_freeze_prefix)
+{
+    uint64_t *counter = g_new(uint64_t, 1);
+    struct sim_hist *h = g_new(struct sim_hist, 1);
+    uint64_t v;
+    *counter = 41;
+    sim_hist_init(h);
+    sim_hist_record(h, 7);
+    sim_stats_add_counter(st, "gone.count", counter);
+    sim_stats_add_hist(st, "gone.latency", "ps", h);
+    (*counter)++;
+    sim_stats_freeze_prefix(st, "gone.");
+    *counter = 0;
+    sim_hist_record(h, 1000);
+    g_free(counter);
+    g_free(h);
+    ck_assert(sim_stats_lookup_counter(st, "gone.count", &v));
+    ck_assert_uint_eq(v, 42);
+    const struct sim_hist *kept = sim_stats_lookup_hist(st, "gone.latency");
+    ck_assert_ptr_nonnull(kept);
+    ck_assert_uint_eq(kept->count, 1);
+    ck_assert_uint_eq(kept->max, 7);
+    sim_stats_freeze_prefix(st, "gone.");     /* twice is harmless */
+    ck_assert_uint_eq(sim_stats_lookup_hist(st, "gone.latency")->max, 7);
+}
+END_TEST
+
 static void extra_member(struct sim_json *j, void *opaque)
 {
     sim_json_kv_string(j, "extra", opaque);
@@ -680,6 +708,7 @@ static Suite *make_suite(void)
     tcase_add_checked_fixture(tc, stats_setup, stats_teardown);
     tcase_add_test(tc, test_stats_lookup_and_order);
     tcase_add_test(tc, test_stats_remove_prefix);
+    tcase_add_test(tc, test_stats_freeze_prefix);
     tcase_add_test(tc, test_stats_json_report);
     tcase_add_test(tc, test_stats_json_hist);
     tcase_add_test(tc, test_stats_csv_report);

@@ -15,9 +15,8 @@ static struct sim_machine *machine;
 static void setup(void)
 {
     GError *err = NULL;
-    params = sim_machine_params_new(&err);
+    params = sim_all_params_new(&err);
     ck_assert_msg(params, "%s", err ? err->message : "?");
-    ck_assert(workload_declare_params(params, &err));
     machine = sim_machine_new(params, &err);
     ck_assert_msg(machine, "%s", err ? err->message : "?");
 }
