@@ -23,6 +23,8 @@ int cli_trace_list(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
+int cli_merge(int argc, char **argv);
 
 /* Parse argv with a GOptionContext whose summary names the subcommand;
  * on error prints "smmusim NAME: message" and returns false. */

@@ -9,6 +9,8 @@
 static const struct cli_command commands[] = {
     { "run", "run a scenario file", cli_run },
     { "check", "run scenarios as a regression suite", cli_check },
+    { "sweep", "run a scenario over a grid of parameter values", cli_sweep },
+    { "merge", "merge a sweep's results into tables and plots", cli_merge },
     { "params", "list every parameter with its value, unit and origin", cli_params },
     { "bench", "measure the simulator's own speed", cli_bench },
     { "trace-list", "list every trace point", cli_trace_list },
