@@ -30,7 +30,7 @@
 #define OP_TLBI_S12_VMALL 0x28u     /* never allowed to a guest: the injected bad command */
 
 enum { VCPU_THINK = WL_ST_DONE + 1, VCPU_BUILD, VCPU_PUBLISH };
-enum { VMM_HANDLE, VMM_SUBMIT, VMM_POLL, VMM_FINISH };
+enum { VMM_HANDLE, VMM_SUBMIT, VMM_POLL, VMM_POLLED, VMM_FINISH };
 
 static struct sim_sched *sched_of(const struct workload *w) { return &w->m->sched; }
 
@@ -456,7 +456,7 @@ static void vmm_step(struct sim_event *ev, void *opaque)
             .size = sizeof(inv), .hwpt_id = w->vmm_viommu_id,
             .data_uptr = (uintptr_t)(m->relay + 2 * m->relay_done),
             .data_type = IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
-            .entry_len = 16, .entry_num = m->relay_n - m->relay_done,
+            .entry_len = 16, .entry_num = MIN(m->relay_n - m->relay_done, w->c.cmds_per_ioctl),
         };
         uint64_t ticket = 0;
         w->ct.vmm_ioctls++;
@@ -480,7 +480,8 @@ static void vmm_step(struct sim_event *ev, void *opaque)
             m->pending_err = true;
             m->relay_n = m->relay_done;
         }
-        m->cur_state = m->relay_done < m->relay_n ? VMM_SUBMIT : VMM_POLL;
+        /* The call returns once the host's CMD_SYNC for it has completed. */
+        m->cur_state = VMM_POLL;
         sim_schedule_in(sched_of(w), &m->ev, w->c.ioctl);
         return;
     }
@@ -494,6 +495,17 @@ static void vmm_step(struct sim_event *ev, void *opaque)
         if (!done) {
             w->bd.host_queue += w->c.host_poll;
             sim_schedule_in(sched_of(w), &m->ev, w->c.host_mmio_read + w->c.host_poll);
+            return;
+        }
+        /* The read that saw completion costs its round trip too. */
+        m->cur_state = VMM_POLLED;
+        sim_schedule_in(sched_of(w), &m->ev, w->c.host_mmio_read);
+        return;
+    }
+    case VMM_POLLED: {
+        if (m->relay_done < m->relay_n) {   /* the next call */
+            m->cur_state = VMM_SUBMIT;
+            sim_schedule_in(sched_of(w), &m->ev, 0);
             return;
         }
         m->cons = m->relay_end;

@@ -22,6 +22,7 @@ struct wl_costs {
     sim_time_t vm_exit, trap_read, vmm_per_cmd, ioctl, host_submit, host_cmd_write,
         host_mmio_read, host_poll;
     sim_time_t timeout;
+    unsigned cmds_per_ioctl;    /* commands the VMM relays per IOMMU_HWPT_INVALIDATE */
 };
 
 /* Where time went (ps), summed over actors. */

@@ -41,6 +41,9 @@ static const struct sim_param_def workload_params[] = {
     { "vmm.ioctl_ns", SIM_PARAM_U64, "2000", "ns",
       "one IOMMU_HWPT_INVALIDATE call (syscall, copy, conversion) excluding the wait", 0,
       100000000, NULL },
+    { "vmm.cmds_per_ioctl", SIM_PARAM_U64, "63", "commands",
+      "commands the VMM relays per IOMMU_HWPT_INVALIDATE; each call waits for its host CMD_SYNC "
+      "(1 = forwarding one command at a time, as QEMU's accelerated vSMMU does)", 1, 4096, NULL },
     { "host.submit_ns", SIM_PARAM_U64, "300", "ns",
       "host driver: one command-list insertion (lock, PROD publish)", 0, 100000000, NULL },
     { "host.cmd_write_ns", SIM_PARAM_U64, "5", "ns",
@@ -172,6 +175,7 @@ static void read_costs(struct workload *w)
     c->trap_read = ns_param(p, "vmm.mmio_read_trap_ns");
     c->vmm_per_cmd = ns_param(p, "vmm.per_cmd_ns");
     c->ioctl = ns_param(p, "vmm.ioctl_ns");
+    c->cmds_per_ioctl = (unsigned)sim_params_u64(p, "vmm.cmds_per_ioctl");
     c->host_submit = ns_param(p, "host.submit_ns");
     c->host_cmd_write = ns_param(p, "host.cmd_write_ns");
     c->host_mmio_read = ns_param(p, "host.mmio_read_ns");
