@@ -42,5 +42,8 @@ int bench_vcmdq(uint64_t scale, const char *arg, struct bench_result *out, int m
  * child process: commands per host second and peak memory.  `scale` is
  * unused: a scenario's size is written in the scenario. */
 int bench_perf(uint64_t scale, const char *arg, struct bench_result *out, int max, GError **err);
+/* The calibration scenarios (calib-NAME.trace in traces/perf): prints published
+ * versus simulated latencies as a table; one result line for its speed. */
+int bench_calibration(uint64_t scale, const char *arg, struct bench_result *out, int max, GError **err);
 
 #endif /* SMMUSIM_BENCH_H */

@@ -22,6 +22,7 @@ static const struct bench_entry benches[] = {
     { "translate", bench_translate, NULL, 200000 },
     { "vcmdq", bench_vcmdq, "128", 200000 },
     { "perf", bench_perf, NULL, 0 },
+    { "calibration", bench_calibration, NULL, 0 },
 };
 
 #define RESULTS_MAX 32
