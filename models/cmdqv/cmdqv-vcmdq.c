@@ -97,15 +97,6 @@ static void vcmdq_activate_gerror(struct cmdqv_vcmdq *q, uint32_t bit)
 
 /* ---- engine callbacks ---- */
 
-static void vcmdq_engine_error(struct smmu_cmd_source *src, enum smmu_cerror err, uint32_t cons)
-{
-    struct cmdqv_vcmdq *q = src->opaque;
-
-    (void)cons; /* CONS.RD already designates the failing command */
-    q->cons_err = (uint32_t)err;
-    vcmdq_activate_gerror(q, R_VCMDQ_GERROR_CMDQ_ERR_MASK);
-}
-
 /* CONS_DRAM_EN: the CONS register is mirrored to CONS_INDX_BASE whenever it
  * becomes visible; a write abort is GERROR.CONS_DRAM_WR_ABT_ERR. */
 static void vcmdq_engine_cons_visible(struct smmu_cmd_source *src, uint32_t cons)
@@ -121,6 +112,17 @@ static void vcmdq_engine_cons_visible(struct smmu_cmd_source *src, uint32_t cons
         return;
     }
     q->stats.cons_dram_writes++;
+}
+
+/* CONS.RD already designates the failing command; ERR joins it, and the
+ * memory mirror (when enabled) shows both, as the register does. */
+static void vcmdq_engine_error(struct smmu_cmd_source *src, enum smmu_cerror err, uint32_t cons)
+{
+    struct cmdqv_vcmdq *q = src->opaque;
+
+    q->cons_err = (uint32_t)err;
+    vcmdq_engine_cons_visible(src, cons);
+    vcmdq_activate_gerror(q, R_VCMDQ_GERROR_CMDQ_ERR_MASK);
 }
 
 /* vSID -> pSID through the owner VINTF's SID_MATCH/SID_REPLACE pairs. */

@@ -151,16 +151,19 @@ sim_time_t smmu_atc_inv_exec(struct smmu *s, const uint64_t cmd[2], sim_time_t s
         return sent;                    /* IGNORED while SMMUEN = 0 (§2.3) */
     uint32_t sid = (uint32_t)smmu_cmd_get(cmd, SMMU_F_SID);
     const struct smmu_atc *atc = g_hash_table_lookup(s->atcs, GUINT_TO_POINTER(sid));
-    if (!atc)
-        return sent + sim_cycles(&s->clock, s->cfg.atc_roundtrip);
-    unsigned size = (unsigned)smmu_cmd_get(cmd, SMMU_F_ATC_SIZE);
-    unsigned size_log2 = size >= 52 ? 64 : 12 + size;
-    uint64_t addr = size_log2 >= 64 ? 0 : smmu_cmd_get(cmd, SMMU_F_VA) & ~((1ULL << size_log2) - 1);
     sim_time_t deadline = sent + sim_cycles(&s->clock, s->cfg.atc_timeout);
-    sim_time_t done = sent;
-    bool answered = atc->ops->invalidate(atc->opaque, (uint32_t)smmu_cmd_get(cmd, SMMU_F_SSID),
-                                         smmu_cmd_get(cmd, SMMU_F_SSV) != 0, addr, size_log2,
-                                         smmu_cmd_get(cmd, SMMU_F_GLOBAL) != 0, sent, &done);
+    sim_time_t done = sent + sim_cycles(&s->clock, s->cfg.atc_roundtrip);
+    bool answered = true;
+    /* Without an ATC model the endpoint answers after the round trip; both
+     * kinds of answer are held to the same completion timeout. */
+    if (atc) {
+        unsigned size = (unsigned)smmu_cmd_get(cmd, SMMU_F_ATC_SIZE);
+        unsigned size_log2 = size >= 52 ? 64 : 12 + size;
+        uint64_t addr = size_log2 >= 64 ? 0 : smmu_cmd_get(cmd, SMMU_F_VA) & ~((1ULL << size_log2) - 1);
+        answered = atc->ops->invalidate(atc->opaque, (uint32_t)smmu_cmd_get(cmd, SMMU_F_SSID),
+                                        smmu_cmd_get(cmd, SMMU_F_SSV) != 0, addr, size_log2,
+                                        smmu_cmd_get(cmd, SMMU_F_GLOBAL) != 0, sent, &done);
+    }
     if (!answered || done > deadline) {
         *timed_out = true;
         s->counters.atc_inv_timeouts++;
