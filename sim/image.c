@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -862,5 +863,149 @@ gboolean sim_image_save(struct sim_mem *mem, const char *path, GError **err)
     struct sim_image_writer *w = sim_image_writer_new(mem);
     gboolean ok = sim_image_writer_save(w, path, err);
     sim_image_writer_free(w);
+    return ok;
+}
+
+/* ---- symbol names ------------------------------------------------------ */
+
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **sim_image_symbol_names(const struct sim_image *img, size_t *count)
+{
+    guint n = 0;
+    const char **names = (const char **)g_hash_table_get_keys_as_array(img->symbols, &n);
+    qsort(names, n, sizeof(*names), compare_names);
+    if (count)
+        *count = n;
+    return names;
+}
+
+/* ---- state blob encoding ------------------------------------------------ */
+
+void sim_state_put_u8(GByteArray *b, uint8_t v)
+{
+    g_byte_array_append(b, &v, 1);
+}
+
+void sim_state_put_u32(GByteArray *b, uint32_t v)
+{
+    uint8_t le[4];
+    put_le32(le, v);
+    g_byte_array_append(b, le, sizeof(le));
+}
+
+void sim_state_put_u64(GByteArray *b, uint64_t v)
+{
+    sim_state_put_u32(b, (uint32_t)v);
+    sim_state_put_u32(b, (uint32_t)(v >> 32));
+}
+
+void sim_state_put_bytes(GByteArray *b, const void *data, size_t len)
+{
+    if (len)
+        g_byte_array_append(b, data, (guint)len);
+}
+
+static void state_fail(struct sim_state_reader *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void state_fail(struct sim_state_reader *r, const char *fmt, ...)
+{
+    if (r->error)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    r->error = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+}
+
+/* The next len bytes, or NULL (and the reader fails) past the end. */
+static const uint8_t *state_take(struct sim_state_reader *r, const char *field, size_t len)
+{
+    if (r->error)
+        return NULL;
+    if (len > r->len - r->off) {
+        state_fail(r, "truncated: %s needs %zu bytes at offset %zu of %zu", field, len, r->off, r->len);
+        return NULL;
+    }
+    const uint8_t *p = r->p + r->off;
+    r->off += len;
+    return p;
+}
+
+void sim_state_reader_init(struct sim_state_reader *r, const char *name, const void *data, size_t len,
+                           uint32_t version)
+{
+    *r = (struct sim_state_reader){ .name = name, .p = data, .len = data ? len : 0 };
+    uint32_t v = sim_state_get_u32(r, "the format version");
+    if (!r->error && v != version)
+        state_fail(r, "format version %u, this simulator reads version %u", v, version);
+}
+
+uint8_t sim_state_get_u8(struct sim_state_reader *r, const char *field)
+{
+    const uint8_t *p = state_take(r, field, 1);
+    return p ? p[0] : 0;
+}
+
+uint32_t sim_state_get_u32(struct sim_state_reader *r, const char *field)
+{
+    const uint8_t *p = state_take(r, field, 4);
+    return p ? get_le32(p) : 0;
+}
+
+uint64_t sim_state_get_u64(struct sim_state_reader *r, const char *field)
+{
+    const uint8_t *p = state_take(r, field, 8);
+    return p ? (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32 : 0;
+}
+
+bool sim_state_get_bool(struct sim_state_reader *r, const char *field)
+{
+    uint8_t v = sim_state_get_u8(r, field);
+    if (v > 1)
+        state_fail(r, "%s is %u, not a boolean", field, v);
+    return v == 1;
+}
+
+void sim_state_get_bytes(struct sim_state_reader *r, const char *field, void *out, size_t len)
+{
+    const uint8_t *p = state_take(r, field, len);
+    if (p)
+        memcpy(out, p, len);
+    else if (len)
+        memset(out, 0, len);
+}
+
+void sim_state_reject(struct sim_state_reader *r, const char *field, const char *fmt, ...)
+{
+    if (r->error)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *why = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    state_fail(r, "%s: %s", field, why);
+    g_free(why);
+}
+
+void sim_state_expect_u32(struct sim_state_reader *r, const char *field, uint32_t want)
+{
+    uint32_t got = sim_state_get_u32(r, field);
+    if (!r->error && got != want)
+        state_fail(r, "wrong size: %s is %u in the image, %u in this machine", field, got, want);
+}
+
+bool sim_state_reader_finish(struct sim_state_reader *r, GError **err)
+{
+    if (!r->error && r->off != r->len)
+        state_fail(r, "%zu unexpected bytes after the last field", r->len - r->off);
+    bool ok = r->error == NULL;
+    if (!ok)
+        g_set_error(err, SIM_IMAGE_ERROR, SIM_IMAGE_ERROR_NOTE, "state \"%s\": %s", r->name, r->error);
+    g_free(r->error);
+    r->error = NULL;
     return ok;
 }

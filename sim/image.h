@@ -90,4 +90,50 @@ gboolean sim_image_writer_save(struct sim_image_writer *w, const char *path, GEr
 /* Shorthand: save mem with no state blobs. */
 gboolean sim_image_save(struct sim_mem *mem, const char *path, GError **err);
 
+/* ---- symbol names ------------------------------------------------------ */
+
+/* Every symbol name, sorted (for "did you mean" messages); free the array
+ * with g_free, not the names, which belong to the image. */
+const char **sim_image_symbol_names(const struct sim_image *img, size_t *count);
+
+/* ---- state blob encoding ------------------------------------------------ */
+
+/*
+ * Models encode their state blobs with these helpers: fixed-width
+ * little-endian integers appended in a fixed order, led by a format
+ * version.  Decoding is bounds-checked; the first problem (truncated,
+ * wrong version, a value the restoring model cannot take) is remembered
+ * with the blob's name and the field concerned, every later read returns
+ * 0, and sim_state_reader_finish() reports it — so a model reads its blob
+ * straight through and checks once.  Trailing bytes are an error too.
+ */
+void sim_state_put_u8(GByteArray *b, uint8_t v);
+void sim_state_put_u32(GByteArray *b, uint32_t v);
+void sim_state_put_u64(GByteArray *b, uint64_t v);
+void sim_state_put_bytes(GByteArray *b, const void *data, size_t len);
+
+struct sim_state_reader {
+    const char *name;       /* blob name, for messages */
+    const uint8_t *p;
+    size_t len, off;
+    char *error;            /* first problem, NULL while all is well */
+};
+
+/* Start reading blob `name`; the leading version must equal `version`. */
+void sim_state_reader_init(struct sim_state_reader *r, const char *name, const void *data, size_t len,
+                           uint32_t version);
+uint8_t sim_state_get_u8(struct sim_state_reader *r, const char *field);
+uint32_t sim_state_get_u32(struct sim_state_reader *r, const char *field);
+uint64_t sim_state_get_u64(struct sim_state_reader *r, const char *field);
+bool sim_state_get_bool(struct sim_state_reader *r, const char *field);
+void sim_state_get_bytes(struct sim_state_reader *r, const char *field, void *out, size_t len);
+/* Reject the blob: `field` holds a value this machine cannot take. */
+void sim_state_reject(struct sim_state_reader *r, const char *field, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* Require that a size recorded in the blob equals this machine's. */
+void sim_state_expect_u32(struct sim_state_reader *r, const char *field, uint32_t want);
+static inline bool sim_state_ok(const struct sim_state_reader *r) { return r->error == NULL; }
+/* True when the whole blob was read without a problem; else err is set
+ * (SIM_IMAGE_ERROR_NOTE, "state \"name\": ...").  Frees the reader. */
+bool sim_state_reader_finish(struct sim_state_reader *r, GError **err);
+
 #endif /* SIM_IMAGE_H */

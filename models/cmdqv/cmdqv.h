@@ -74,4 +74,13 @@ bool cmdqv_reg_lookup(const char *name, uint64_t *offset, unsigned *size);
  * hex offset when nothing is decoded there.  Writes into buf, returns buf. */
 const char *cmdqv_reg_name(uint64_t offset, char *buf, size_t len);
 
+/* Memory images (cmdqv-state.c; docs/memory-images.md): the global, VINTF
+ * and VCMDQ registers, the queues' engine progress and the counters, as the
+ * blob CMDQV_STATE_NAME.  Saving is refused while a CONFIG->STATUS
+ * handshake is pending; restoring needs a CMDQV freshly built from the same
+ * parameters (restore the SMMU first) and refuses another geometry. */
+#define CMDQV_STATE_NAME "cmdqv"
+gboolean cmdqv_state_save(const struct cmdqv *c, GByteArray *out, GError **err);
+gboolean cmdqv_state_restore(struct cmdqv *c, const void *data, size_t len, GError **err);
+
 #endif /* CMDQV_H */

@@ -158,3 +158,36 @@ uint64_t smmu_cfg_invalidate(struct smmu_cfgcache *c, const struct smmu_cfg_inva
         *examined = seen;
     return removed;
 }
+
+/* ---- image support ------------------------------------------------------ */
+
+unsigned smmu_cfg_capacity(const struct smmu_cfgcache *c) { return c->nsets * c->assoc; }
+
+void smmu_cfg_export(const struct smmu_cfgcache *c, struct smmu_cfg_way *ways, uint64_t *clock,
+                     struct smmu_cfg_stats *stats)
+{
+    for (size_t i = 0; i < (size_t)c->nsets * c->assoc; i++)
+        ways[i] = (struct smmu_cfg_way){ c->ways[i].e, c->ways[i].stamp, c->ways[i].valid };
+    *clock = c->clock;
+    *stats = c->stats;
+}
+
+bool smmu_cfg_import(struct smmu_cfgcache *c, const struct smmu_cfg_way *ways, uint64_t clock,
+                     const struct smmu_cfg_stats *stats)
+{
+    size_t n = (size_t)c->nsets * c->assoc;
+    for (size_t i = 0; i < n; i++) {
+        const struct smmu_cfg_entry *e = &ways[i].e;
+        if (ways[i].valid && (e->kind > SMMU_CFG_L1CD ||
+                              set_for(c, e->kind, e->sid, e->ssid) != &c->ways[i - i % c->assoc]))
+            return false;
+    }
+    c->valid = 0;
+    for (size_t i = 0; i < n; i++) {
+        c->ways[i] = (struct cway){ ways[i].e, ways[i].stamp, ways[i].valid };
+        c->valid += ways[i].valid;
+    }
+    c->clock = clock;
+    c->stats = *stats;
+    return true;
+}

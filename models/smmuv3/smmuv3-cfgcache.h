@@ -75,4 +75,19 @@ const struct smmu_cfg_entry *smmu_cfg_lookup(struct smmu_cfgcache *c, enum smmu_
 uint64_t smmu_cfg_invalidate(struct smmu_cfgcache *c, const struct smmu_cfg_inval *f, uint64_t *examined);
 unsigned smmu_cfg_count(const struct smmu_cfgcache *c);
 
+/* Saving and restoring with a memory image (smmuv3-state.c): the ways in
+ * array order with their LRU stamps, the LRU clock and the statistics. */
+struct smmu_cfg_way {
+    struct smmu_cfg_entry e;
+    uint64_t stamp;
+    bool valid;
+};
+unsigned smmu_cfg_capacity(const struct smmu_cfgcache *c);
+void smmu_cfg_export(const struct smmu_cfgcache *c, struct smmu_cfg_way *ways, uint64_t *clock,
+                     struct smmu_cfg_stats *stats);
+/* False (and the cache unchanged) if a valid way is not in the set its key
+ * hashes to, or has an unknown kind. */
+bool smmu_cfg_import(struct smmu_cfgcache *c, const struct smmu_cfg_way *ways, uint64_t clock,
+                     const struct smmu_cfg_stats *stats);
+
 #endif /* SMMUV3_CFGCACHE_H */

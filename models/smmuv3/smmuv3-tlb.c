@@ -274,3 +274,44 @@ void smmu_tlb_foreach(const struct smmu_tlb *t, smmu_tlb_fn fn, void *opaque)
         if (t->ways[i].valid)
             fn(&t->ways[i].e, opaque);
 }
+
+/* ---- image support ------------------------------------------------------ */
+
+unsigned smmu_tlb_capacity(const struct smmu_tlb *t) { return t->nsets * t->assoc; }
+
+void smmu_tlb_export(const struct smmu_tlb *t, struct smmu_tlb_way *ways, uint64_t *clock,
+                     struct smmu_tlb_stats *stats)
+{
+    for (size_t i = 0; i < (size_t)t->nsets * t->assoc; i++)
+        ways[i] = (struct smmu_tlb_way){ t->ways[i].e, t->ways[i].stamp, t->ways[i].valid };
+    *clock = t->clock;
+    *stats = t->stats;
+}
+
+static bool way_in_place(const struct smmu_tlb *t, size_t i, const struct smmu_tlb_entry *e)
+{
+    if (e->size_log2 > 63 || (e->va & ((1ULL << e->size_log2) - 1)))
+        return false;
+    return set_of(t, e->va, e->size_log2) == i / t->assoc;
+}
+
+bool smmu_tlb_import(struct smmu_tlb *t, const struct smmu_tlb_way *ways, uint64_t clock,
+                     const struct smmu_tlb_stats *stats)
+{
+    size_t n = (size_t)t->nsets * t->assoc;
+    for (size_t i = 0; i < n; i++)
+        if (ways[i].valid && !way_in_place(t, i, &ways[i].e))
+            return false;
+    t->valid = 0;
+    t->sizes = 0;
+    for (size_t i = 0; i < n; i++) {
+        t->ways[i] = (struct way){ ways[i].e, ways[i].stamp, ways[i].valid };
+        if (!ways[i].valid)
+            continue;
+        t->valid++;
+        t->sizes |= 1ULL << ways[i].e.size_log2;
+    }
+    t->clock = clock;
+    t->stats = *stats;
+    return true;
+}

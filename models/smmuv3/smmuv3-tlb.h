@@ -124,4 +124,20 @@ unsigned smmu_tlb_count(const struct smmu_tlb *t);
 typedef void (*smmu_tlb_fn)(const struct smmu_tlb_entry *e, void *opaque);
 void smmu_tlb_foreach(const struct smmu_tlb *t, smmu_tlb_fn fn, void *opaque);
 
+/* Saving and restoring with a memory image (smmuv3-state.c): every way in
+ * array order with its LRU stamp, plus the LRU clock and the statistics, so
+ * a restored cache hits and evicts exactly as the saved one would have. */
+struct smmu_tlb_way {
+    struct smmu_tlb_entry e;
+    uint64_t stamp;
+    bool valid;
+};
+unsigned smmu_tlb_capacity(const struct smmu_tlb *t);
+void smmu_tlb_export(const struct smmu_tlb *t, struct smmu_tlb_way *ways, uint64_t *clock,
+                     struct smmu_tlb_stats *stats);
+/* False (and the cache unchanged) if a valid way is not where an insert
+ * would have put it: bad size, unaligned address or wrong set. */
+bool smmu_tlb_import(struct smmu_tlb *t, const struct smmu_tlb_way *ways, uint64_t clock,
+                     const struct smmu_tlb_stats *stats);
+
 #endif /* SMMUV3_TLB_H */

@@ -176,4 +176,28 @@ struct smmu_utlb;
 void smmu_attach_utlb(struct smmu *smmu, struct smmu_utlb *utlb);
 void smmu_detach_utlb(struct smmu *smmu, struct smmu_utlb *utlb);
 
+/* ------------------------------------------------------------------ */
+/* Memory images (smmuv3-state.c; docs/memory-images.md)               */
+/* ------------------------------------------------------------------ */
+
+/* Name of the model's state blob in an image. */
+#define SMMU_STATE_NAME "smmu"
+struct sim_state_reader;
+
+/* Append the model's state (registers, queue pointers, the CMDQ's engine
+ * progress and statistics, TLB / configuration / walk caches, counters) to
+ * `out`.  Refused (err set, nothing appended) while an event of the model
+ * is pending or endpoints' micro-TLBs / ATCs are attached. */
+gboolean smmu_state_save(const struct smmu *smmu, GByteArray *out, GError **err);
+/* Restore into an SMMU freshly built from the same parameters, with no
+ * event pending.  A malformed blob (truncated, wrong version, sizes that
+ * are not this machine's, entries that cannot be) is an error; the model
+ * must then be discarded, as its caches may be partly restored. */
+gboolean smmu_state_restore(struct smmu *smmu, const void *data, size_t len, GError **err);
+/* One engine source's pointers, error stop, latency marks and statistics,
+ * for every owner of a source (the SMMU's CMDQ, the CMDQV's VCMDQs).  A
+ * problem is left in the reader (sim/image.h) and the source unchanged. */
+void smmu_state_save_source(const struct smmu_cmd_source *src, GByteArray *out);
+void smmu_state_restore_source(struct smmu_cmd_source *src, struct sim_state_reader *r);
+
 #endif /* SMMUV3_H */

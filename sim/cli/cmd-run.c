@@ -9,6 +9,7 @@
 int cli_run(int argc, char **argv)
 {
     char *profile = NULL, *trace = NULL, *timeline = NULL, *stats = NULL, *record = NULL;
+    char *memory_image = NULL, *save_image = NULL, *restore = NULL;
     char **sets = NULL;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
@@ -19,6 +20,12 @@ int cli_run(int argc, char **argv)
         { "stats", 0, 0, G_OPTION_ARG_FILENAME, &stats, "write statistics (.json or .csv)", "FILE" },
         { "record", 0, 0, G_OPTION_ARG_FILENAME, &record, "write what happened as a replayable scenario", "FILE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no summary, only failures", NULL },
+        { "memory-image", 0, 0, G_OPTION_ARG_FILENAME, &memory_image,
+          "load an ELF file's segments into memory when the machine is created", "FILE.elf" },
+        { "save-image", 0, 0, G_OPTION_ARG_FILENAME, &save_image,
+          "at the end, run until idle and save memory and state as an ELF core", "FILE" },
+        { "restore", 0, 0, G_OPTION_ARG_FILENAME, &restore,
+          "resume a run saved with --save-image or 'image save' (same parameters)", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     GOptionContext *ctx = g_option_context_new("FILE - run a scenario");
@@ -34,6 +41,7 @@ int cli_run(int argc, char **argv)
         .profile = profile, .sets = (const char *const *)sets, .trace_patterns = trace,
         .timeline_path = timeline, .stats_path = stats, .record_path = record,
         .quiet = quiet, .out = stdout,
+        .memory_image_path = memory_image, .save_image_path = save_image, .restore_path = restore,
     };
     GError *err = NULL;
     rc = scenario_run_file(argv[1], &opts, &err);
@@ -48,6 +56,9 @@ out:
     g_free(timeline);
     g_free(stats);
     g_free(record);
+    g_free(memory_image);
+    g_free(save_image);
+    g_free(restore);
     g_strfreev(sets);
     return rc;
 }

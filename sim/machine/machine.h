@@ -50,4 +50,25 @@ enum sim_run_status sim_machine_run_until(struct sim_machine *m, sim_time_t t);
 enum sim_run_status sim_machine_run_for(struct sim_machine *m, sim_time_t d);
 enum sim_run_status sim_machine_run_until_idle(struct sim_machine *m);
 
+/* ---- memory images (machine-image.c; docs/memory-images.md) ---------- */
+
+struct sim_image;
+
+/* Place an ELF file's PT_LOAD segments in the machine's memory (see
+ * sim_image_load); the returned image holds the file's symbols. */
+struct sim_image *sim_machine_load_image(struct sim_machine *m, const char *path, GError **err);
+
+/* Save memory and state (time, parameters, SMMU, CMDQV, statistics) as an
+ * ELF core.  Only at a quiescent point: with an event pending the save is
+ * refused, naming the event. */
+gboolean sim_machine_save_image(struct sim_machine *m, const char *path, GError **err);
+
+/* Restore a saved run into a machine built from the same parameters
+ * (those listed as free to differ in docs/memory-images.md aside) that has
+ * not run yet.  On success *out (if out is non-NULL) receives the image
+ * for its symbols.  On error the machine may be partly restored and must
+ * be freed. */
+gboolean sim_machine_restore_image(struct sim_machine *m, const char *path, struct sim_image **out,
+                                   GError **err);
+
 #endif /* SIM_MACHINE_H */

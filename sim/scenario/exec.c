@@ -112,7 +112,7 @@ bool scn_need_machine(struct scn_exec *x, const struct scn_pos *pos, GError **er
         scn_rec_machine(x->rec);
     if (x->tl)
         scn_timeline_attach(x->tl, x->m);
-    return enable_traces(x, err);
+    return enable_traces(x, err) && scn_image_machine_created(x, pos, err);
 }
 
 /* ------------------------------------------------------- registers, bus */
@@ -388,6 +388,8 @@ static bool write_outputs(struct scn_exec *x, GError **err)
     }
     if (x->opts.timeline_path && x->tl && !scn_timeline_write(x->tl, x->opts.timeline_path, err))
         return false;
+    if (!scn_image_run_end(x, err))
+        return false;
     if (x->opts.stats_path) {
         GError *e = NULL;
         if (!scn_need_machine(x, NULL, err))
@@ -452,6 +454,7 @@ void scenario_run_free(struct scenario_run *r)
     if (x->rec)
         scn_rec_discard(x->rec);
     scn_iommufd_free(x);
+    scn_image_free(x);
     if (x->m)
         sim_machine_free(x->m);
     if (x->params)

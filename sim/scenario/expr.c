@@ -141,8 +141,14 @@ static bool eval_binary(struct scn_exec *x, const struct scn_expr *e, struct scn
         out->i = b.i != 0;
         return true;
     }
-    if (!scn_eval(x, e->u.op.b, &b, err))
-        return false;
+    return scn_eval(x, e->u.op.b, &b, err) && scn_apply_binary(e, &a, &b, out, err);
+}
+
+bool scn_apply_binary(const struct scn_expr *e, const struct scn_value *av, const struct scn_value *bv,
+                      struct scn_value *out, GError **err)
+{
+    struct scn_value a = *av, b = *bv;
+    enum scn_tok op = e->u.op.op;
     out->s = NULL;
     if (a.s || b.s) {
         if ((op == TK_EQ || op == TK_NE) && a.s && b.s) {
@@ -449,6 +455,7 @@ static const struct scn_func funcs[] = {
     { "mem64", 1, 1, SCN_FARG_EXPR, fn_mem },
     { "stat", 1, 1, SCN_FARG_STRING, fn_stat },
     { "param", 1, 1, SCN_FARG_STRING, fn_param },
+    { "sym", 1, 1, SCN_FARG_STRING, scn_image_fn_sym },
     { "cycles", 1, 1, SCN_FARG_EXPR, fn_cycles },
 };
 

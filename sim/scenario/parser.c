@@ -115,13 +115,20 @@ static bool parse_register_name(struct scn_parser *p, const struct scn_token *t,
     return true;
 }
 
+/* A name followed by '(' calls a function.  Function names have no dot, so
+ * a register name (smmu.CR0) before a parenthesised value is not a call. */
+static bool at_call(struct scn_parser *p, const struct scn_token *t)
+{
+    return t->kind == TK_IDENT && tok_at(p, 1)->kind == TK_LPAREN && !strchr(t->text, '.');
+}
+
 static bool parse_call_arg0(struct scn_parser *p, struct scn_expr *call, GError **err)
 {
     const struct scn_token *t = tok(p);
     const struct scn_func *fn = call->u.call.fn;
     switch (fn->arg0_kind) {
     case SCN_FARG_REG:
-        if (t->kind == TK_IDENT && !var_known(p, t->text) && tok_at(p, 1)->kind != TK_LPAREN) {
+        if (t->kind == TK_IDENT && !var_known(p, t->text) && !at_call(p, t)) {
             if (!parse_register_name(p, t, &call->u.call.reg, err))
                 return false;
             call->u.call.args[0] = NULL;
@@ -221,7 +228,7 @@ static struct scn_expr *parse_primary(struct scn_parser *p, GError **err)
         return e;
     case TK_DOLLAR_IDENT:
     case TK_IDENT: {
-        if (t->kind == TK_IDENT && tok_at(p, 1)->kind == TK_LPAREN)
+        if (at_call(p, t))
             return parse_call(p, t, err);
         bool found;
         uint32_t slot = scn_slot(p->s->var_index, p->s->var_names, p->s, t->text, false, &found);
@@ -570,9 +577,10 @@ static struct scn_stmt *parse_include(struct scn_parser *p, GError **err)
 /* ---------------------------------------------------------------- verbs */
 
 static const struct scn_verb *const verb_tables[] = { scn_core_verbs, scn_hw_verbs, scn_iommufd_verbs,
-                                                      scn_workload_verbs };
+                                                      scn_workload_verbs, scn_image_verbs };
 static const unsigned *const verb_counts[] = { &scn_core_verbs_count, &scn_hw_verbs_count,
-                                               &scn_iommufd_verbs_count, &scn_workload_verbs_count };
+                                               &scn_iommufd_verbs_count, &scn_workload_verbs_count,
+                                               &scn_image_verbs_count };
 
 static const char *const keywords[] = { "let", "repeat", "for", "if", "include", "expect_error" };
 
@@ -682,7 +690,7 @@ static bool parse_arg_value(struct scn_parser *p, const struct scn_param *prm, s
         next(p);
         return true;
     case SCN_K_REG:
-        if (t->kind == TK_IDENT && !var_known(p, t->text) && tok_at(p, 1)->kind != TK_LPAREN) {
+        if (t->kind == TK_IDENT && !var_known(p, t->text) && !at_call(p, t)) {
             if (!parse_register_name(p, t, &a->reg, err))
                 return false;
             a->word = t->text;
@@ -724,7 +732,7 @@ static bool parse_named(struct scn_parser *p, struct scn_stmt *st, GError **err)
         const char *word = NULL;
         const struct scn_token *vt = tok(p);
         if ((v->flags & SCN_V_WORDS) && (vt->kind == TK_STRING ||
-            (vt->kind == TK_IDENT && !var_known(p, vt->text) && tok_at(p, 1)->kind != TK_LPAREN))) {
+            (vt->kind == TK_IDENT && !var_known(p, vt->text) && !at_call(p, vt)))) {
             word = vt->text;
             next(p);
         } else if (!(e = parse_value(p, err))) {

@@ -51,6 +51,10 @@ struct scenario_opts {
     const char *record_path;        /* write what happened as a replayable scenario */
     bool quiet;                     /* no summary, no `print` output */
     FILE *out;                      /* summary, `print`, failed expectations (NULL = stdout) */
+    /* Memory images (docs/memory-images.md). */
+    const char *memory_image_path;  /* ELF loaded into memory when the machine is created */
+    const char *save_image_path;    /* the machine saved here when the run ends (after idle) */
+    const char *restore_path;       /* a saved run the machine is restored from when created */
 };
 
 /* Return codes of the run functions. */

@@ -218,6 +218,8 @@ extern const struct scn_verb scn_iommufd_verbs[];
 extern const unsigned scn_iommufd_verbs_count;
 extern const struct scn_verb scn_workload_verbs[];
 extern const unsigned scn_workload_verbs_count;
+extern const struct scn_verb scn_image_verbs[];
+extern const unsigned scn_image_verbs_count;
 struct scn_iommufd;
 /* Close every descriptor and mapping, detach the shim from the machine. */
 void scn_iommufd_free(struct scn_exec *x);
@@ -324,10 +326,15 @@ struct scn_exec {
     struct scn_iommufd *ifd;    /* iommufd shim state (verbs-iommufd.c) */
     gint64 host_start_us;
     unsigned block_depth;
+    struct scn_image_state *image;  /* the last image loaded (verbs-image.c) */
 };
 
 bool scn_eval(struct scn_exec *x, const struct scn_expr *e, struct scn_value *out, GError **err);
 bool scn_eval_u64(struct scn_exec *x, const struct scn_expr *e, uint64_t *out, GError **err);
+/* A binary (not && / ||) expression applied to operands already evaluated,
+ * so a caller that shows the operands evaluates each exactly once. */
+bool scn_apply_binary(const struct scn_expr *e, const struct scn_value *a, const struct scn_value *b,
+                      struct scn_value *out, GError **err);
 /* Evaluate a verb argument; `present` false means "use the default". */
 bool scn_arg_u64(struct scn_exec *x, const struct scn_stmt *st, unsigned idx, uint64_t def,
                  uint64_t *out, GError **err);
@@ -348,6 +355,14 @@ bool scn_queue_drained(struct scn_exec *x, uint32_t q, const struct scn_pos *pos
 /* Run the machine until `cond` (or idle, when cond is NULL) with a limit. */
 bool scn_wait_until(struct scn_exec *x, const struct scn_stmt *st, const struct scn_expr *cond,
                     int queue, sim_time_t timeout, GError **err);
+
+/* Memory images (verbs-image.c): sym(); the --restore / --memory-image
+ * options, applied when the machine is created; --save-image at the end of
+ * the run; freeing the loaded image. */
+bool scn_image_fn_sym(struct scn_exec *x, const struct scn_expr *call, struct scn_value *out, GError **err);
+bool scn_image_machine_created(struct scn_exec *x, const struct scn_pos *pos, GError **err);
+bool scn_image_run_end(struct scn_exec *x, GError **err);
+void scn_image_free(struct scn_exec *x);
 
 /* Parse-time helpers used by verb checks. */
 bool scn_check_cmd_fields(struct scn_parser *p, struct scn_stmt *st, const char *mnemonic,
