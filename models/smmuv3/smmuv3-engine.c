@@ -36,6 +36,11 @@ struct smmu_src_ext {
     uint32_t sync_ptr;
     uint64_t sync_cmd[2];
     sim_time_t sync_prod_time, sync_exec_start;
+    /* Commands already fetched when a turn ended (rd .. rd + fetched_left),
+     * available from fetched_at: the queue's fetch buffer outlives a turn,
+     * so an arbitration turn boundary does not cost a second memory read. */
+    uint32_t fetched_left;
+    sim_time_t fetched_at;
 };
 
 static struct smmu_src_ext *ext_of(const struct smmu_cmd_source *src) { return src->eng.publish.opaque; }
@@ -401,6 +406,12 @@ static sim_time_t serve(struct smmu *s, struct smmu_cmd_source *src, sim_time_t 
     f.turn_start = T;
     f.latency = sim_mem_latency(s->mem);
     memset(f.slot_free, 0, sizeof(f.slot_free[0]) * f.depth);
+    struct smmu_src_ext *x = ext_of(src);
+    if (x->fetched_left) {      /* the rest of the last burst is buffered */
+        f.left = x->fetched_left;
+        f.avail = x->fetched_at;
+        x->fetched_left = 0;
+    }
 
     sim_time_t budget = s->eng.cycles_per_turn ? sim_cycles(&s->clock, s->eng.cycles_per_turn) : SIM_TIME_MAX;
     uint32_t max_cmds = s->eng.cmds_per_turn;
@@ -453,8 +464,11 @@ static sim_time_t serve(struct smmu *s, struct smmu_cmd_source *src, sim_time_t 
         fetch_consumed(&f, engine_t);
         src->eng.rd = smmu_q_inc(src->log2size, p);
     }
-    if (!ended)
+    if (!ended) {
         publish_cons(s, src, src->eng.rd, engine_t);
+        x->fetched_left = MIN(f.left, smmu_q_used(src->log2size, src->prod, src->eng.rd));
+        x->fetched_at = f.avail;
+    }
     return engine_t;
 }
 
@@ -599,8 +613,10 @@ void smmu_cmd_source_set_enabled(struct smmu_cmd_source *src, bool enabled)
     src->enabled = enabled;
     if (!s)
         return;
-    if (!enabled)
+    if (!enabled) {
         ring_remove(&s->eng, src);
+        ext_of(src)->fetched_left = 0;  /* a disabled queue keeps no fetched commands */
+    }
     else if (has_work(src))
         activate(s, src, sim_now(s->sched) + sim_cycles(&s->clock, s->cfg.prod_to_engine));
 }
@@ -611,6 +627,7 @@ void smmu_cmd_source_set_cons(struct smmu_cmd_source *src, uint32_t cons)
     if (!src->eng.attached)
         return;
     src->eng.rd = cons;
+    ext_of(src)->fetched_left = 0;
     src->eng.publish_cons = cons;
     mark_reset(src, sim_now(src->eng.smmu->sched));
 }
@@ -623,6 +640,7 @@ void smmu_cmd_source_error_ack(struct smmu_cmd_source *src)
     src->stopped_on_error = false;
     ext_of(src)->halted = false;
     src->eng.rd = src->cons;        /* re-fetch the command at CONS */
+    ext_of(src)->fetched_left = 0;
     mark_reset(src, sim_now(s->sched));
     if (has_work(src))
         activate(s, src, sim_now(s->sched) + sim_cycles(&s->clock, s->cfg.prod_to_engine));

@@ -301,7 +301,9 @@ static bool run_expect(struct scn_exec *x, const struct scn_stmt *st, GError **e
     x->expectations++;
     if (is_comparison(c)) {
         struct scn_value a, b, r;
-        if (!scn_eval(x, c->u.op.a, &a, err) || !scn_eval(x, c->u.op.b, &b, err) || !scn_eval(x, c, &r, err))
+        /* Each side once: reads with side effects must happen once. */
+        if (!scn_eval(x, c->u.op.a, &a, err) || !scn_eval(x, c->u.op.b, &b, err) ||
+            !scn_apply_binary(c, &a, &b, &r, err))
             return false;
         if (!r.i) {
             char as[64], bs[64], detail[200];
