@@ -36,11 +36,12 @@ struct smmu_src_ext {
     uint32_t sync_ptr;
     uint64_t sync_cmd[2];
     sim_time_t sync_prod_time, sync_exec_start;
-    /* Commands already fetched when a turn ended (rd .. rd + fetched_left),
-     * available from fetched_at: the queue's fetch buffer outlives a turn,
-     * so an arbitration turn boundary does not cost a second memory read. */
-    uint32_t fetched_left;
-    sim_time_t fetched_at;
+    /* The queue's fetch buffer outlives an arbitration turn: commands left
+     * in the current burst (fetched_left, arrived at fetched_at) and a burst
+     * whose read was already under way (inflight_left, arriving at
+     * inflight_at) are not read from memory again in the next turn. */
+    uint32_t fetched_left, inflight_left;
+    sim_time_t fetched_at, inflight_at;
 };
 
 static struct smmu_src_ext *ext_of(const struct smmu_cmd_source *src) { return src->eng.publish.opaque; }
@@ -375,18 +376,42 @@ struct fetch {
     sim_time_t slot_free[64];   /* when each prefetch buffer slot frees */
     unsigned burst, depth, left, slot, k;
     sim_time_t avail, turn_start, latency;
+    unsigned pre_left;          /* a burst carried in flight from the last turn */
+    sim_time_t pre_avail;
 };
 
 static sim_time_t fetch_next(struct fetch *f)
 {
-    if (f->left == 0) {         /* start a new burst read */
+    if (f->left == 0) {         /* the next burst: carried over, or a new read */
         f->slot = f->k % f->depth;
-        f->avail = sim_time_max(f->turn_start, f->slot_free[f->slot]) + f->latency;
-        f->left = f->burst;
+        if (f->pre_left) {
+            f->avail = f->pre_avail;
+            f->left = f->pre_left;
+            f->pre_left = 0;
+        } else {
+            f->avail = sim_time_max(f->turn_start, f->slot_free[f->slot]) + f->latency;
+            f->left = f->burst;
+        }
         f->k++;
     }
     f->left--;
     return f->avail;
+}
+
+/* At the end of a turn that leaves `remaining` commands: what the fetch
+ * buffer already holds or has in flight, kept for the source's next turn. */
+static void fetch_carry(const struct fetch *f, struct smmu_src_ext *x, uint32_t remaining,
+                        sim_time_t engine_t)
+{
+    x->fetched_left = MIN(f->left, remaining);
+    x->fetched_at = f->avail;
+    x->inflight_left = 0;
+    remaining -= x->fetched_left;
+    sim_time_t start = sim_time_max(f->turn_start, f->slot_free[f->k % f->depth]);
+    if (remaining && f->depth > 1 && start <= engine_t) {
+        x->inflight_left = MIN(f->burst, remaining);
+        x->inflight_at = start + f->latency;
+    }
 }
 
 static void fetch_consumed(struct fetch *f, sim_time_t t)
@@ -401,17 +426,16 @@ static sim_time_t serve(struct smmu *s, struct smmu_cmd_source *src, sim_time_t 
     struct fetch f;
     f.burst = (unsigned)s->cfg.fetch_burst;
     f.depth = (unsigned)s->cfg.prefetch_depth;
-    f.left = f.k = f.slot = 0;
-    f.avail = 0;
+    f.k = f.slot = 0;
     f.turn_start = T;
     f.latency = sim_mem_latency(s->mem);
     memset(f.slot_free, 0, sizeof(f.slot_free[0]) * f.depth);
     struct smmu_src_ext *x = ext_of(src);
-    if (x->fetched_left) {      /* the rest of the last burst is buffered */
-        f.left = x->fetched_left;
-        f.avail = x->fetched_at;
-        x->fetched_left = 0;
-    }
+    f.left = x->fetched_left;   /* the rest of the last turn's burst */
+    f.avail = x->fetched_at;
+    f.pre_left = x->inflight_left;
+    f.pre_avail = x->inflight_at;
+    x->fetched_left = x->inflight_left = 0;
 
     sim_time_t budget = s->eng.cycles_per_turn ? sim_cycles(&s->clock, s->eng.cycles_per_turn) : SIM_TIME_MAX;
     uint32_t max_cmds = s->eng.cmds_per_turn;
@@ -466,8 +490,7 @@ static sim_time_t serve(struct smmu *s, struct smmu_cmd_source *src, sim_time_t 
     }
     if (!ended) {
         publish_cons(s, src, src->eng.rd, engine_t);
-        x->fetched_left = MIN(f.left, smmu_q_used(src->log2size, src->prod, src->eng.rd));
-        x->fetched_at = f.avail;
+        fetch_carry(&f, x, smmu_q_used(src->log2size, src->prod, src->eng.rd), engine_t);
     }
     return engine_t;
 }
@@ -615,7 +638,7 @@ void smmu_cmd_source_set_enabled(struct smmu_cmd_source *src, bool enabled)
         return;
     if (!enabled) {
         ring_remove(&s->eng, src);
-        ext_of(src)->fetched_left = 0;  /* a disabled queue keeps no fetched commands */
+        ext_of(src)->fetched_left = ext_of(src)->inflight_left = 0; /* nothing kept */
     }
     else if (has_work(src))
         activate(s, src, sim_now(s->sched) + sim_cycles(&s->clock, s->cfg.prod_to_engine));
@@ -627,7 +650,7 @@ void smmu_cmd_source_set_cons(struct smmu_cmd_source *src, uint32_t cons)
     if (!src->eng.attached)
         return;
     src->eng.rd = cons;
-    ext_of(src)->fetched_left = 0;
+    ext_of(src)->fetched_left = ext_of(src)->inflight_left = 0;
     src->eng.publish_cons = cons;
     mark_reset(src, sim_now(src->eng.smmu->sched));
 }
@@ -640,7 +663,7 @@ void smmu_cmd_source_error_ack(struct smmu_cmd_source *src)
     src->stopped_on_error = false;
     ext_of(src)->halted = false;
     src->eng.rd = src->cons;        /* re-fetch the command at CONS */
-    ext_of(src)->fetched_left = 0;
+    ext_of(src)->fetched_left = ext_of(src)->inflight_left = 0;
     mark_reset(src, sim_now(s->sched));
     if (has_work(src))
         activate(s, src, sim_now(s->sched) + sim_cycles(&s->clock, s->cfg.prod_to_engine));
