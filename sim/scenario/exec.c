@@ -455,6 +455,7 @@ void scenario_run_free(struct scenario_run *r)
         scn_rec_discard(x->rec);
     scn_iommufd_free(x);
     scn_image_free(x);
+    scn_xlate_free(x);
     if (x->m)
         sim_machine_free(x->m);
     if (x->params)

@@ -464,12 +464,18 @@ const struct scn_func *scn_func_lookup(const char *name)
     for (size_t i = 0; i < G_N_ELEMENTS(funcs); i++)
         if (!strcmp(funcs[i].name, name))
             return &funcs[i];
+    for (size_t i = 0; i < scn_xlate_funcs_count; i++)
+        if (!strcmp(scn_xlate_funcs[i].name, name))
+            return &scn_xlate_funcs[i];
     return NULL;
 }
 
 static const char *func_cand(unsigned i, const void *ctx)
 {
-    return i < G_N_ELEMENTS(funcs) ? funcs[i].name : NULL;
+    if (i < G_N_ELEMENTS(funcs))
+        return funcs[i].name;
+    i -= G_N_ELEMENTS(funcs);
+    return i < scn_xlate_funcs_count ? scn_xlate_funcs[i].name : NULL;
 }
 
 const char *scn_func_suggest(const char *name)

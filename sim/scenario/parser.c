@@ -577,10 +577,10 @@ static struct scn_stmt *parse_include(struct scn_parser *p, GError **err)
 /* ---------------------------------------------------------------- verbs */
 
 static const struct scn_verb *const verb_tables[] = { scn_core_verbs, scn_hw_verbs, scn_iommufd_verbs,
-                                                      scn_workload_verbs, scn_image_verbs };
+                                                      scn_workload_verbs, scn_image_verbs, scn_xlate_verbs };
 static const unsigned *const verb_counts[] = { &scn_core_verbs_count, &scn_hw_verbs_count,
                                                &scn_iommufd_verbs_count, &scn_workload_verbs_count,
-                                               &scn_image_verbs_count };
+                                               &scn_image_verbs_count, &scn_xlate_verbs_count };
 
 static const char *const keywords[] = { "let", "repeat", "for", "if", "include", "expect_error" };
 

@@ -218,6 +218,14 @@ extern const struct scn_verb scn_iommufd_verbs[];
 extern const unsigned scn_iommufd_verbs_count;
 extern const struct scn_verb scn_workload_verbs[];
 extern const unsigned scn_workload_verbs_count;
+extern const struct scn_verb scn_xlate_verbs[];
+extern const unsigned scn_xlate_verbs_count;
+/* Functions of the translation verbs (verbs-xlate.c): translate, evtq_count, event. */
+extern const struct scn_func scn_xlate_funcs[];
+extern const unsigned scn_xlate_funcs_count;
+struct scn_xlate;
+/* Free the endpoints, page tables and arenas (before the machine). */
+void scn_xlate_free(struct scn_exec *x);
 extern const struct scn_verb scn_image_verbs[];
 extern const unsigned scn_image_verbs_count;
 struct scn_iommufd;
@@ -324,6 +332,7 @@ struct scn_exec {
     struct scn_recorder *rec;
     struct scn_timeline *tl;
     struct scn_iommufd *ifd;    /* iommufd shim state (verbs-iommufd.c) */
+    struct scn_xlate *xlate;    /* arenas, page tables, endpoints (verbs-xlate.c) */
     gint64 host_start_us;
     unsigned block_depth;
     struct scn_image_state *image;  /* the last image loaded (verbs-image.c) */

@@ -13,7 +13,7 @@
 #include "models/smmuv3/smmuv3.h"
 #include "models/cmdqv/cmdqv.h"
 #include "models/smmuv3/smmuv3-cfgcache.h"
-#include "ptbuild.h"
+#include "sim/ptbuild/ptbuild.h"
 
 #define CMDQ_MEM 0x100000ull
 #define VCMDQ_MEM 0x180000ull

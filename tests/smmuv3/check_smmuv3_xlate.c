@@ -7,7 +7,7 @@
  */
 #include <string.h>
 #include "testbed.h"
-#include "ptbuild.h"
+#include "sim/ptbuild/ptbuild.h"
 #include "models/smmuv3/smmuv3-endpoint.h"
 #include "models/smmuv3/smmuv3-utlb.h"
 

@@ -7,7 +7,7 @@
 
 #include <check.h>
 #include <string.h>
-#include "ptbuild.h"
+#include "sim/ptbuild/ptbuild.h"
 
 #define XT_POOL 0x10000000ull       /* table pool: 256 MiB at 256 MiB */
 #define XT_POOL_SIZE 0x10000000ull
