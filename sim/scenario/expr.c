@@ -44,8 +44,7 @@ static const char *op_text(enum scn_tok op)
     }
 }
 
-static bool value_error(GError **err, const struct scn_pos *pos, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static bool value_error(GError **err, const struct scn_pos *pos, const char *fmt, ...)
+bool scn_value_error(GError **err, const struct scn_pos *pos, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -62,39 +61,39 @@ static bool eval_arith(const struct scn_expr *e, uint64_t a, uint64_t b, uint64_
     switch (e->u.op.op) {
     case TK_PLUS:
         if (a > UINT64_MAX - b)
-            return value_error(err, pos, "overflow: %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT
+            return scn_value_error(err, pos, "overflow: %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT
                                " does not fit in 64 bits", a, b);
         *r = a + b;
         return true;
     case TK_MINUS:
         if (b > a)
-            return value_error(err, pos, "negative result: %" G_GUINT64_FORMAT " - %" G_GUINT64_FORMAT
+            return scn_value_error(err, pos, "negative result: %" G_GUINT64_FORMAT " - %" G_GUINT64_FORMAT
                                " (values are unsigned)", a, b);
         *r = a - b;
         return true;
     case TK_STAR:
         if (a && b > UINT64_MAX / a)
-            return value_error(err, pos, "overflow: %" G_GUINT64_FORMAT " * %" G_GUINT64_FORMAT
+            return scn_value_error(err, pos, "overflow: %" G_GUINT64_FORMAT " * %" G_GUINT64_FORMAT
                                " does not fit in 64 bits", a, b);
         *r = a * b;
         return true;
     case TK_SLASH:
     case TK_PERCENT:
         if (!b)
-            return value_error(err, pos, "division by zero (%" G_GUINT64_FORMAT " %s 0)", a,
+            return scn_value_error(err, pos, "division by zero (%" G_GUINT64_FORMAT " %s 0)", a,
                                e->u.op.op == TK_SLASH ? "/" : "%");
         *r = e->u.op.op == TK_SLASH ? a / b : a % b;
         return true;
     case TK_SHL:
     case TK_SHR:
         if (b >= 64)
-            return value_error(err, pos, "shift count %" G_GUINT64_FORMAT " out of range 0..63", b);
+            return scn_value_error(err, pos, "shift count %" G_GUINT64_FORMAT " out of range 0..63", b);
         if (e->u.op.op == TK_SHR) {
             *r = a >> b;
             return true;
         }
         if (b && (a >> (64 - b)))
-            return value_error(err, pos, "overflow: %" G_GUINT64_FORMAT " << %" G_GUINT64_FORMAT
+            return scn_value_error(err, pos, "overflow: %" G_GUINT64_FORMAT " << %" G_GUINT64_FORMAT
                                " loses bits", a, b);
         *r = a << b;
         return true;
@@ -173,7 +172,7 @@ static bool eval_unary(struct scn_exec *x, const struct scn_expr *e, struct scn_
     switch (e->u.op.op) {
     case TK_MINUS:
         if (a.i)
-            return value_error(err, &e->pos, "negative value -%" G_GUINT64_FORMAT
+            return scn_value_error(err, &e->pos, "negative value -%" G_GUINT64_FORMAT
                                " (values are unsigned; use ~ for masks)", a.i);
         out->i = 0;
         return true;
@@ -435,7 +434,7 @@ static bool fn_cycles(struct scn_exec *x, const struct scn_expr *c, struct scn_v
         return false;
     const struct sim_clock *clk = smmu_clock(x->m->smmu);
     if (n && clk->period_ps > UINT64_MAX / n)
-        return value_error(err, &c->pos, "overflow: %" G_GUINT64_FORMAT " cycles of %" G_GUINT64_FORMAT
+        return scn_value_error(err, &c->pos, "overflow: %" G_GUINT64_FORMAT " cycles of %" G_GUINT64_FORMAT
                            " ps", n, clk->period_ps);
     return ret(out, sim_cycles(clk, n));
 }

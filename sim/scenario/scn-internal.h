@@ -340,6 +340,8 @@ struct scn_exec {
 
 bool scn_eval(struct scn_exec *x, const struct scn_expr *e, struct scn_value *out, GError **err);
 bool scn_eval_u64(struct scn_exec *x, const struct scn_expr *e, uint64_t *out, GError **err);
+/* Set a SCENARIO_ERROR_VALUE error at pos; returns false. */
+bool scn_value_error(GError **err, const struct scn_pos *pos, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* A binary (not && / ||) expression applied to operands already evaluated,
  * so a caller that shows the operands evaluates each exactly once. */
 bool scn_apply_binary(const struct scn_expr *e, const struct scn_value *a, const struct scn_value *b,

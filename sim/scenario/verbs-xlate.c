@@ -200,18 +200,6 @@ static bool setup(struct scn_exec *x, const struct scn_stmt *st, GError **err)
 
 /* ------------------------------------------------------------- values */
 
-static bool value_err(GError **err, const struct scn_pos *pos, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static bool value_err(GError **err, const struct scn_pos *pos, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    scn_set_error(err, SCENARIO_ERROR_VALUE, pos, "%s", msg);
-    g_free(msg);
-    return false;
-}
-
 /* A granule: 4K, 16K, 64K (as numbers, so `granule=4K` reads naturally). */
 static bool granule_shift_of(uint64_t v, unsigned *shift)
 {
@@ -239,7 +227,7 @@ static bool field_u64(struct scn_exec *x, const struct scn_field *f, uint64_t *v
     if (!word_or_u64(x, f, &w, v, err))
         return false;
     if (w)
-        return value_err(err, &f->pos, "%s needs a number, not '%s'", f->name, w);
+        return scn_value_error(err, &f->pos, "%s needs a number, not '%s'", f->name, w);
     return true;
 }
 
@@ -257,7 +245,7 @@ static bool run_arena(struct scn_exec *x, const struct scn_stmt *st, GError **er
     if (!setup(x, st, err) || !scn_arg_u64(x, st, 1, 0, &base, err) || !scn_arg_u64(x, st, 2, 0, &size, err))
         return false;
     if (!size || base + size < base || base + size > (1ull << 48))
-        return value_err(err, &st->pos, "arena [0x%" PRIx64 ", +0x%" PRIx64 ") must be non-empty and lie below 2^48",
+        return scn_value_error(err, &st->pos, "arena [0x%" PRIx64 ", +0x%" PRIx64 ") must be non-empty and lie below 2^48",
                          base, size);
     if (name_taken(x, st, XL_ARENA, err))
         return false;
@@ -332,14 +320,14 @@ static bool run_strtab(struct scn_exec *x, const struct scn_stmt *st, GError **e
     const struct scn_arg *fmt = &st->u.verb.args[2];
     bool two = false;
     if (fmt->set && !(two = !strcmp(fmt->word, "twolevel")) && strcmp(fmt->word, "linear"))
-        return value_err(err, &fmt->pos, "fmt must be linear or twolevel, not '%s'", fmt->word);
+        return scn_value_error(err, &fmt->pos, "fmt must be linear or twolevel, not '%s'", fmt->word);
     if (!setup(x, st, err) || !scn_arg_u64(x, st, 0, 0, &base, err) || !scn_arg_u64(x, st, 1, 0, &log2size, err) ||
         !scn_arg_u64(x, st, 3, 8, &split, err))
         return false;
     if (st->u.verb.args[3].set && !two)
-        return value_err(err, &st->u.verb.args[3].pos, "split applies to fmt=twolevel only");
+        return scn_value_error(err, &st->u.verb.args[3].pos, "split applies to fmt=twolevel only");
     if (smmu_peek(x, "CR0ACK") & R_CR0_SMMUEN_MASK)
-        return value_err(err, &st->pos, "strtab: SMMUEN is 1, so STRTAB_BASE writes would be ignored (clear CR0.SMMUEN "
+        return scn_value_error(err, &st->pos, "strtab: SMMUEN is 1, so STRTAB_BASE writes would be ignored (clear CR0.SMMUEN "
                          "first)");
     unsigned ai = 0;
     struct ptb *b;
@@ -498,19 +486,19 @@ static bool set_struct_field(struct scn_exec *x, const struct xl_struct *s, cons
     if (!word_or_u64(x, f, &w, &v, err))
         return false;
     if (w && !field_word(s, xf, w, &v))
-        return value_err(err, &f->pos, "%s field %s needs a number, not '%s'", s->what, f->name, w);
+        return scn_value_error(err, &f->pos, "%s field %s needs a number, not '%s'", s->what, f->name, w);
     if (!strcmp(f->name, "tg0") || !strcmp(f->name, "tg1") || !strcmp(f->name, "s2tg")) {
         if (!tg_value(f->name, v, &v))
-            return value_err(err, &f->pos, "%s must be 4K, 16K, 64K or an encoding 0..3, not %" PRIu64, f->name, v);
+            return scn_value_error(err, &f->pos, "%s must be 4K, 16K, 64K or an encoding 0..3, not %" PRIu64, f->name, v);
     }
     if (xf->scale) {
         if (v & ((1ull << xf->scale) - 1))
-            return value_err(err, &f->pos, "%s 0x%" PRIx64 " must be aligned to %u bytes", f->name, v,
+            return scn_value_error(err, &f->pos, "%s 0x%" PRIx64 " must be aligned to %u bytes", f->name, v,
                              1u << xf->scale);
         v >>= xf->scale;
     }
     if (xf->len < 64 && v >> xf->len)
-        return value_err(err, &f->pos, "%s 0x%" PRIx64 " does not fit in the %u-bit %s field", f->name,
+        return scn_value_error(err, &f->pos, "%s 0x%" PRIx64 " does not fit in the %u-bit %s field", f->name,
                          xf->scale ? v << xf->scale : v, xf->len, f->name);
     dw[xf->dw] = sim_deposit64(dw[xf->dw], xf->shift, xf->len, v);
     return true;
@@ -545,7 +533,7 @@ static bool apply_fields(struct scn_exec *x, const struct scn_stmt *st, const st
             if (!t)
                 return false;
             if ((f->id == XF_S2) != t->tt.s2)
-                return value_err(err, &f->pos, "%s=%s needs a stage-%d table, and '%s' is stage %d", f->name,
+                return scn_value_error(err, &f->pos, "%s=%s needs a stage-%d table, and '%s' is stage %d", f->name,
                                  t->name, f->id == XF_S2 ? 2 : 1, t->name, t->tt.s2 ? 2 : 1);
             if (f->id == XF_S2) {
                 unsigned ps = (unsigned)SIM_FIELD_EX64(dw[2], STE2, S2PS);
@@ -601,7 +589,7 @@ static bool ste_defaults(struct scn_exec *x, const struct scn_stmt *st, uint64_t
     if (!cf) {
         if (field_given(st, "dw0"))
             return true;
-        return value_err(err, &st->pos, "ste needs config=abort|bypass|s1|s2|nested (or raw dw0=...)");
+        return scn_value_error(err, &st->pos, "ste needs config=abort|bypass|s1|s2|nested (or raw dw0=...)");
     }
     uint64_t code = 0;
     const char *w;
@@ -613,12 +601,12 @@ static bool ste_defaults(struct scn_exec *x, const struct scn_stmt *st, uint64_t
             ;
         if (k == G_N_ELEMENTS(config_words)) {
             const char *sug = scn_suggest(w, config_words, G_N_ELEMENTS(config_words));
-            return value_err(err, &cf->pos, "config must be abort, bypass, s1, s2, nested or 0..7, not '%s'%s%s%s", w,
+            return scn_value_error(err, &cf->pos, "config must be abort, bypass, s1, s2, nested or 0..7, not '%s'%s%s%s", w,
                              sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
         }
         code = config_codes[k];
     } else if (code > 7) {
-        return value_err(err, &cf->pos, "config must be abort, bypass, s1, s2, nested or 0..7, not %" PRIu64, code);
+        return scn_value_error(err, &cf->pos, "config must be abort, bypass, s1, s2, nested or 0..7, not %" PRIu64, code);
     }
     ptb_ste_init(ste, (unsigned)code);
     if (code & 2) {
@@ -640,7 +628,7 @@ static bool run_ste(struct scn_exec *x, const struct scn_stmt *st, GError **err)
         return false;
     }
     if (sid > UINT32_MAX)
-        return value_err(err, &st->u.verb.args[0].pos, "StreamID 0x%" PRIx64 " does not fit in 32 bits", sid);
+        return scn_value_error(err, &st->u.verb.args[0].pos, "StreamID 0x%" PRIx64 " does not fit in 32 bits", sid);
     if (!ste_defaults(x, st, ste, err) || !apply_fields(x, st, &ste_struct, ste, err))
         return false;
     GError *e = NULL;
@@ -679,7 +667,7 @@ static bool run_cd(struct scn_exec *x, const struct scn_stmt *st, GError **err)
     if (!setup(x, st, err) || !scn_arg_u64(x, st, 0, 0, &addr, err))
         return false;
     if (addr & 63)
-        return value_err(err, &st->u.verb.args[0].pos, "CD address 0x%" PRIx64 " must be 64-byte aligned", addr);
+        return scn_value_error(err, &st->u.verb.args[0].pos, "CD address 0x%" PRIx64 " must be 64-byte aligned", addr);
     cd_defaults(cd);
     if (!apply_fields(x, st, &cd_struct, cd, err))
         return false;
@@ -713,13 +701,13 @@ static bool run_pt(struct scn_exec *x, const struct scn_stmt *st, GError **err)
         !scn_arg_u64(x, st, 5, 0, &root, err) || !scn_arg_u64(x, st, 7, 0, &offset, err))
         return false;
     if (!granule_shift_of(granule, &gshift))
-        return value_err(err, &st->u.verb.args[1].pos, "granule must be 4K, 16K or 64K, not %" PRIu64, granule);
+        return scn_value_error(err, &st->u.verb.args[1].pos, "granule must be 4K, 16K or 64K, not %" PRIu64, granule);
     if (stage != 1 && stage != 2)
-        return value_err(err, &st->u.verb.args[2].pos, "stage must be 1 or 2, not %" PRIu64, stage);
+        return scn_value_error(err, &st->u.verb.args[2].pos, "stage must be 1 or 2, not %" PRIu64, stage);
     if (ias < 25 || ias > 48)
-        return value_err(err, &st->u.verb.args[3].pos, "ias must be 25..48 bits, not %" PRIu64, ias);
+        return scn_value_error(err, &st->u.verb.args[3].pos, "ias must be 25..48 bits, not %" PRIu64, ias);
     if (st->u.verb.args[4].set && (stage != 2 || sl0 > 2))
-        return value_err(err, &st->u.verb.args[4].pos, stage != 2 ? "sl0 applies to stage-2 tables only"
+        return scn_value_error(err, &st->u.verb.args[4].pos, stage != 2 ? "sl0 applies to stage-2 tables only"
                          : "sl0 must be 0..2, not %" PRIu64, sl0);
     if (name_taken(x, st, XL_PT, err))
         return false;
@@ -736,7 +724,7 @@ static bool run_pt(struct scn_exec *x, const struct scn_stmt *st, GError **err)
         return ptb_fail(&st->pos, "pt", e, err);
     }
     if (offset > t->tt.root) {
-        value_err(err, &st->u.verb.args[7].pos, "offset 0x%" PRIx64 " is above the root 0x%" PRIx64, offset,
+        scn_value_error(err, &st->u.verb.args[7].pos, "offset 0x%" PRIx64 " is above the root 0x%" PRIx64, offset,
                   t->tt.root);
         g_free(t);
         return false;
@@ -772,7 +760,7 @@ static bool perm_bits(const struct scn_stmt *st, const char *w, unsigned *perm, 
     for (const char *c = w; *c; c++) {
         unsigned bit = *c == 'r' ? 1 : *c == 'w' ? 2 : *c == 'x' ? 4 : 0;
         if (!bit || (*perm & bit))
-            return value_err(err, &st->u.verb.args[4].pos, "perm must be letters r, w, x (each once) or none, not '%s'", w);
+            return scn_value_error(err, &st->u.verb.args[4].pos, "perm must be letters r, w, x (each once) or none, not '%s'", w);
         *perm |= bit;
     }
     return true;
@@ -793,15 +781,15 @@ static bool map_attrs(struct scn_exec *x, const struct scn_stmt *st, const struc
     uint64_t a = (af ? PTB_AF : 0) | (dbm ? PTB_DBM : 0) | raw;
     if (!t->tt.s2) {
         if (device)
-            return value_err(err, &st->u.verb.args[8].pos, "device applies to stage-2 tables");
+            return scn_value_error(err, &st->u.verb.args[8].pos, "device applies to stage-2 tables");
         if (!(perm & 1))
-            return value_err(err, &st->u.verb.args[4].pos, "a stage-1 page is always readable: perm needs r");
+            return scn_value_error(err, &st->u.verb.args[4].pos, "a stage-1 page is always readable: perm needs r");
         a |= PTB_AP((perm & 2 ? 0 : 2) | (priv ? 0 : 1));
         a |= perm & 4 ? 0 : PTB_UXN | PTB_PXN;
         a |= ng ? PTB_NG : 0;
     } else {
         if (st->u.verb.args[6].set || st->u.verb.args[7].set)
-            return value_err(err, &st->pos, "ng and priv apply to stage-1 tables");
+            return scn_value_error(err, &st->pos, "ng and priv apply to stage-1 tables");
         a |= PTB_AP(perm & 3) | (perm & 4 ? 0 : PTB_UXN) | (device ? PTB_S2_DEVICE : PTB_S2_NORMAL);
     }
     *attrs = a;
@@ -856,12 +844,12 @@ static bool run_endpoint(struct scn_exec *x, const struct scn_stmt *st, GError *
     if (!setup(x, st, err) || !scn_arg_u64(x, st, 1, 0, &sid, err) || name_taken(x, st, XL_ENDPOINT, err))
         return false;
     if (sid > UINT32_MAX)
-        return value_err(err, &st->u.verb.args[1].pos, "StreamID 0x%" PRIx64 " does not fit in 32 bits", sid);
+        return scn_value_error(err, &st->u.verb.args[1].pos, "StreamID 0x%" PRIx64 " does not fit in 32 bits", sid);
     struct smmu_endpoint_cfg cfg;
     smmu_endpoint_cfg_from_params(&cfg, x->params);
     if (ats->set) {
         if (strcmp(ats->word, "on") && strcmp(ats->word, "off"))
-            return value_err(err, &ats->pos, "ats must be on or off, not '%s'", ats->word);
+            return scn_value_error(err, &ats->pos, "ats must be on or off, not '%s'", ats->word);
         cfg.ats = !strcmp(ats->word, "on");
     }
     GError *e = NULL;
@@ -912,11 +900,11 @@ static bool run_dma(struct scn_exec *x, const struct scn_stmt *st, GError **err)
         !scn_arg_u64(x, st, 6, 0, &value, err))
         return false;
     if (!size || size > SMMU_EP_MAX_LEN)
-        return value_err(err, &st->u.verb.args[2].pos, "size must be 1..%u bytes, not %" PRIu64, SMMU_EP_MAX_LEN, size);
+        return scn_value_error(err, &st->u.verb.args[2].pos, "size must be 1..%u bytes, not %" PRIu64, SMMU_EP_MAX_LEN, size);
     if (st->u.verb.args[6].set && !write)
-        return value_err(err, &st->u.verb.args[6].pos, "value applies to dma write");
+        return scn_value_error(err, &st->u.verb.args[6].pos, "value applies to dma write");
     if (ssid >= 1u << 20)
-        return value_err(err, &st->u.verb.args[3].pos, "ssid 0x%" PRIx64 " does not fit in 20 bits", ssid);
+        return scn_value_error(err, &st->u.verb.args[3].pos, "ssid 0x%" PRIx64 " does not fit in 20 bits", ssid);
     for (uint64_t i = 0; i < size; i++)
         xl->dma_buf[i] = write ? (uint8_t)(value >> (8 * (i % 8))) : 0;
     struct smmu_dma_req req = {
@@ -974,7 +962,7 @@ static bool fn_translate(struct scn_exec *x, const struct scn_expr *c, struct sc
         !scn_need_machine(x, &c->pos, err))
         return false;
     if (sid > UINT32_MAX || access > 7 || ssid >= 1u << 20)
-        return value_err(err, &c->pos, sid > UINT32_MAX ? "translate: sid 0x%" PRIx64 " does not fit in 32 bits"
+        return scn_value_error(err, &c->pos, sid > UINT32_MAX ? "translate: sid 0x%" PRIx64 " does not fit in 32 bits"
                          : access > 7 ? "translate: access %" PRIu64 " is not a set of 1 write, 2 insn, 4 priv"
                          : "translate: ssid 0x%" PRIx64 " does not fit in 20 bits",
                          sid > UINT32_MAX ? sid : access > 7 ? access : ssid);
@@ -1046,15 +1034,15 @@ static bool fn_event(struct scn_exec *x, const struct scn_expr *c, struct scn_va
     if (!arg(x, c, 0, &i, err) || !scn_eval(x, c->u.call.args[1], &name, err) || !scn_need_machine(x, &c->pos, err))
         return false;
     if (!name.s)
-        return value_err(err, &c->pos, "event() needs a field name in quotes, e.g. event(0, \"type\")");
+        return scn_value_error(err, &c->pos, "event() needs a field name in quotes, e.g. event(0, \"type\")");
     evtq_read(x, &q);
     uint32_t n = smmu_q_used(q.log2size, q.prod, q.cons);
     if (i >= n)
-        return value_err(err, &c->pos, "event(%" PRIu64 "): the event queue holds %u record%s", i, n, n == 1 ? "" : "s");
+        return scn_value_error(err, &c->pos, "event(%" PRIu64 "): the event queue holds %u record%s", i, n, n == 1 ? "" : "s");
     uint64_t addr = smmu_q_entry_addr(q.base, q.log2size, smmu_q_add(q.log2size, q.cons, (uint32_t)i), 5), rec[4];
     for (unsigned k = 0; k < 4; k++)
         if (sim_mem_read64(x->m->mem, addr + 8 * k, &rec[k]) != SIM_MEM_OK)
-            return value_err(err, &c->pos, "event(%" PRIu64 "): the read of the record at 0x%" PRIx64 " aborted", i,
+            return scn_value_error(err, &c->pos, "event(%" PRIu64 "): the read of the record at 0x%" PRIx64 " aborted", i,
                              addr);
     if (event_field(rec, name.s, out))
         return true;
