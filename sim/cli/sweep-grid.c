@@ -10,6 +10,7 @@
 #include <string.h>
 #include "sim/cli/sweep.h"
 #include "sim/machine/machine.h"
+#include "sim/workload/workload.h"
 
 #define SWEEP_ERR G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE
 
@@ -261,7 +262,7 @@ gboolean sweep_grid_validate(struct sweep_grid *g, const char *profile, char **s
     }
     if (!fixed_name_conflicts(g, sets, err))
         return FALSE;
-    struct sim_params *p = sim_machine_params_new(err);
+    struct sim_params *p = sim_all_params_new(err);
     if (!p)
         return FALSE;
     gboolean ok = !profile || sim_params_load_profile_by_name(p, profile, err);
