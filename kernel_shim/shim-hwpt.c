@@ -34,6 +34,7 @@
                               (0x1full << 59))
 #define STE1_NESTING_ALLOWED (3ull | (3ull << 2) | (3ull << 4) | (3ull << 6) | (1ull << 27) | \
                               (3ull << 28))
+#define STE1_MEV (1ull << 19)
 #define STE1_EATS_SHIFT 28
 #define STE1_SHCFG_INCOMING (1ull << 44)
 #define STE2_S2T0SZ_SHIFT 32
@@ -362,7 +363,9 @@ static int device_build_ste(struct iommufd_device *idev, struct iommufd_object *
         return 0;
     }
     ste[0] = (n->ste[0] & ~(7ull << STE0_CFG_SHIFT)) | ((uint64_t)STE_CFG_NESTED << STE0_CFG_SHIFT);
-    ste[1] |= n->ste[1];
+    /* MEV: the driver lets the SMMU merge a guest's repeated faults, so a
+     * guest cannot flood the host event queue (arm_smmu_make_nested_cd_table_ste). */
+    ste[1] |= n->ste[1] | STE1_MEV;
     return 0;
 }
 

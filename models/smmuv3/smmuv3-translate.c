@@ -285,6 +285,14 @@ static void result_from_entry(struct smmu_txn_result *r, const struct smmu_tlb_e
     r->global = e->global;
 }
 
+/* The level a TLBI's TTL names for the entry: a combined S1+S2 entry is
+ * invalidated by the guest's stage-1 TLBIs (TLBI_S2_IPA leaves it), whose
+ * TTL is the level of the stage-1 leaf. */
+static uint8_t leaf_level(uint8_t stage, const struct smmu_walk_result *wr)
+{
+    return stage == SMMU_TLB_NESTED ? wr->s1_level : wr->level;
+}
+
 static bool translate_walk(struct smmu *s, const struct smmu_txn *t, struct xctx *x, const struct smmu_walk_cfg *w,
                            struct smmu_txn_result *r)
 {
@@ -317,8 +325,8 @@ static bool translate_walk(struct smmu *s, const struct smmu_txn *t, struct xctx
         .va = t->iova & ~((1ULL << wr.size_log2) - 1), .sid = t->sid, .ssid = t->ssv ? t->ssid : 0,
         .asid = w->s1 ? w->s1cfg.asid : 0, .vmid = w->s2cfg.vmid, .stage = stage,
         .granule_log2 = w->s2 ? w->s2cfg.granule_shift : w->s1cfg.tt[(t->iova >> 55) & 1].granule_shift,
-        .level = wr.level, .size_log2 = wr.size_log2, .perm = wr.perm, .global = !w->s1 || wr.global,
-        .leaf = true,
+        .level = leaf_level(stage, &wr), .size_log2 = wr.size_log2, .perm = wr.perm,
+        .global = !w->s1 || wr.global, .leaf = true,
     };
     e.pa = wr.oa - (t->iova - e.va);
     if (stage)

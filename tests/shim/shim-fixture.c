@@ -23,6 +23,7 @@ struct fx_machine *fx;
 struct sim_sched *fx_sched(void) { return &fx->sched; }
 struct sim_mem *fx_mem(void) { return fx->mem; }
 struct sim_bus *fx_bus(void) { return fx->bus; }
+struct smmu *fx_smmu(void) { return fx->smmu; }
 
 static void fx_set(const char *assignment)
 {

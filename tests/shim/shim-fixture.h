@@ -24,6 +24,9 @@ void fx_teardown(void);
 struct sim_sched *fx_sched(void);
 struct sim_mem *fx_mem(void);
 struct sim_bus *fx_bus(void);
+/* The SMMU model itself, for translating through what the shim built. */
+struct smmu;
+struct smmu *fx_smmu(void);
 
 /* iommufd helpers; each asserts success. */
 int fx_open(void);

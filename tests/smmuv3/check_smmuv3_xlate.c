@@ -3,7 +3,9 @@
  * through registers, stream table, configuration cache, TLB and walk caches;
  * faults reaching the event queue; the event queue producer (OVFLG,
  * EVENTQ_ABT_ERR, IRQ/MSI); which cached entries survive each invalidation;
- * walk timing; endpoints with micro-TLBs and ATS.
+ * walk timing; endpoints with micro-TLBs and ATS; 16 KiB and 64 KiB block
+ * mappings; nested (stage 1 + stage 2) translation with its stage-2 faults
+ * and invalidations; micro-TLB LRU replacement and invalidation.
  */
 #include <string.h>
 #include "testbed.h"
@@ -639,6 +641,358 @@ START_TEST(ats_inv_timeout)
 }
 END_TEST
 
+/* ---- block mappings of the 16 KiB and 64 KiB granules --------------------------- */
+
+/* The one leaf entry the TLB holds (the tests fill exactly one). */
+static void tlb_entry_copy(const struct smmu_tlb_entry *e, void *opaque)
+{
+    if (e->leaf)
+        *(struct smmu_tlb_entry *)opaque = *e;
+}
+
+static struct smmu_tlb_entry tlb_only_entry(void)
+{
+    struct smmu_tlb_entry e;
+    memset(&e, 0, sizeof(e));
+    ck_assert_uint_eq(smmu_tlb_count(smmu_tlb(X.tb->smmu)), 1);
+    smmu_tlb_foreach(smmu_tlb(X.tb->smmu), tlb_entry_copy, &e);
+    return e;
+}
+
+/* A stage-1 block: translated, cached as one entry of the block's size and
+ * level, and a second address of the block hits it. */
+static void check_s1_block(unsigned granule, uint64_t va, uint64_t pa, unsigned size_log2)
+{
+    struct smmu_txn_result r;
+    uint64_t off = (1ull << size_log2) - 0x40;      /* near the block's end */
+    ck_assert(xl(va + 0x123, SMMU_ACCESS_READ, &r));
+    ck_assert_uint_eq(r.oa, pa + 0x123);
+    ck_assert_uint_eq(r.size_log2, size_log2);
+    ck_assert_uint_eq(r.level, 2);
+    ck_assert_int_eq(r.source, SMMU_XLATE_WALK);
+    struct smmu_tlb_entry e = tlb_only_entry();
+    ck_assert_uint_eq(e.va, va);
+    ck_assert_uint_eq(e.pa, pa);
+    ck_assert_uint_eq(e.size_log2, size_log2);
+    ck_assert_uint_eq(e.level, 2);
+    ck_assert_uint_eq(e.granule_log2, granule);
+    ck_assert_uint_eq(e.stage, SMMU_TLB_S1);
+    ck_assert(xl(va + off, SMMU_ACCESS_WRITE, &r));
+    ck_assert_int_eq(r.source, SMMU_XLATE_TLB);
+    ck_assert_uint_eq(r.oa, pa + off);
+    ck_assert(!xl(va + (1ull << size_log2), SMMU_ACCESS_READ, &r));   /* the next block is not mapped */
+    ck_assert_uint_eq(r.event, SMMU_EVT_F_TRANSLATION);
+}
+
+/* A level-1 block descriptor the granule cannot have (16 KiB and 64 KiB
+ * level-1 blocks need 52-bit descriptors, not modelled): F_TRANSLATION,
+ * recorded with the input address, nothing cached. */
+static void check_s1_illegal_l1_block(uint64_t va)
+{
+    ptb_set_desc(&X.s1, va, 1, (va & SMMU_DESC_OA_MASK) | PTB_S1_RW_ALL | 1);
+    struct smmu_txn_result r;
+    tb_idle(X.tb);                      /* earlier records visible */
+    unsigned prod = tb_rd(X.tb, "EVENTQ_PROD");
+    ck_assert(!xl(va + 0x10, SMMU_ACCESS_READ, &r));
+    ck_assert_uint_eq(r.event, SMMU_EVT_F_TRANSLATION);
+    ck_assert(r.recorded);
+    tb_idle(X.tb);
+    ck_assert_uint_eq(tb_rd(X.tb, "EVENTQ_PROD"), prod + 1);
+    struct ptb_event ev = evt_at(prod);
+    ck_assert_uint_eq(ev.type, SMMU_EVT_F_TRANSLATION);
+    ck_assert_uint_eq(ev.input_addr, va + 0x10);
+    ck_assert(!ev.s2);
+    ck_assert_uint_eq(ev.cls, SMMU_EVT_CLASS_IN);
+}
+
+START_TEST(s1_16k_blocks)
+{
+    s1_stream(14, 16, 0, 0);            /* 48-bit VA, 16 KiB: levels 0..3 */
+    ptb_map(&X.s1, 0x42000000ull, 0x86000000ull, 2, PTB_S1_RW_ALL);   /* 32 MiB */
+    check_s1_block(14, 0x42000000ull, 0x86000000ull, 25);
+    check_s1_illegal_l1_block(0x1000000000ull);                      /* 64 GiB */
+    ck_assert_uint_eq(smmu_tlb_count(smmu_tlb(X.tb->smmu)), 1);
+}
+END_TEST
+
+START_TEST(s1_64k_blocks)
+{
+    s1_stream(16, 16, 0, 0);            /* 48-bit VA, 64 KiB: levels 1..3 */
+    ck_assert_int_eq(X.s1.start_level, 1);
+    ptb_map(&X.s1, 0x7E0000000ull, 0x140000000ull, 2, PTB_S1_RW_ALL);   /* 512 MiB */
+    check_s1_block(16, 0x7E0000000ull, 0x140000000ull, 29);
+    check_s1_illegal_l1_block(0x40000000000ull);                      /* 4 TiB */
+    ck_assert_uint_eq(smmu_tlb_count(smmu_tlb(X.tb->smmu)), 1);
+}
+END_TEST
+
+/* ---- nested translation ------------------------------------------------------------ */
+
+/* The guest's structures (CD table, stage-1 tables) live in GPA..+GSIZE and
+ * are referenced by IPA GIPA..; stage 2 maps that window page by page. */
+#define GPA 0x20000000ull
+#define GIPA 0x01000000ull
+#define GSIZE 0x200000ull
+#define N_VA 0x12345000ull
+#define N_IPA 0x40000000ull
+#define N_PA 0x50000000ull
+
+static struct ptb G;
+
+static void nested_stream(void)
+{
+    uint64_t ste[8], cd[8];
+    ptb_tt_s2(&X.s2, &X.b, 12, 16, 2);  /* 4 KiB, start level 0 */
+    for (uint64_t off = 0; off < GSIZE; off += 0x1000)
+        ptb_map(&X.s2, GIPA + off, GPA + off, 3, PTB_S2_RW);
+    ptb_init(&G, X.tb->mem, GPA, GSIZE);
+    ptb_tt_s1(&X.s1, &G, 12, 16);
+    X.s1.table_offset = GPA - GIPA;
+    ptb_cd_init(cd, &X.s1, ASID, 5);
+    ptb_cdtab_new(&X.ct, &G, 0, 0, GPA - GIPA);
+    ptb_cdtab_put(&X.ct, 0, cd);
+    ptb_ste_init(ste, 7);
+    ptb_ste_set_s1(ste, ptb_cdtab_ptr(&X.ct), 0, 0, 0);
+    ptb_ste_set_s2(ste, &X.s2, VMID, 5);
+    ptb_strtab_put(&X.st, SID, ste);
+    ptb_map(&X.s1, N_VA, N_IPA, 3, PTB_S1_RW_ALL | PTB_NG);
+    ptb_map(&X.s2, N_IPA, N_PA, 3, PTB_S2_RW);
+}
+
+START_TEST(nested_end_to_end)
+{
+    nested_stream();
+    struct smmu_txn_result r;
+    ck_assert(xl(N_VA + 0x678, SMMU_ACCESS_WRITE, &r));
+    ck_assert_uint_eq(r.oa, N_PA + 0x678);
+    ck_assert_uint_eq(r.stage, SMMU_TLB_NESTED);
+    ck_assert_uint_eq(r.asid, ASID);
+    ck_assert_uint_eq(r.vmid, VMID);
+    ck_assert_uint_eq(r.size_log2, 12);
+    ck_assert_uint_eq(r.level, 3);
+    ck_assert_int_eq(r.source, SMMU_XLATE_WALK);
+    /* STE; the CD through a 4-level stage-2 walk of its IPA. */
+    ck_assert_uint_eq(r.cfg_accesses, 1 + 4 + 1);
+    /* Four stage-1 levels, each a stage-2 walk plus the read, then the
+     * stage-2 walk of the output IPA; cold walk caches. */
+    ck_assert_uint_eq(r.walk_accesses, 4 * (4 + 1) + 4);
+    struct smmu_tlb_entry e = tlb_only_entry();
+    ck_assert_uint_eq(e.stage, SMMU_TLB_NESTED);
+    ck_assert_uint_eq(e.va, N_VA);
+    ck_assert_uint_eq(e.pa, N_PA);
+    ck_assert_uint_eq(e.asid, ASID);
+    ck_assert_uint_eq(e.vmid, VMID);
+    ck_assert(!e.global);
+    ck_assert(xl(N_VA + 0x10, SMMU_ACCESS_READ, &r));
+    ck_assert_int_eq(r.source, SMMU_XLATE_TLB);
+    ck_assert_uint_eq(r.oa, N_PA + 0x10);
+    tb_idle(X.tb);
+    ck_assert_uint_eq(tb_rd(X.tb, "EVENTQ_PROD"), 0);
+}
+END_TEST
+
+static struct ptb_event nested_fault(uint64_t iova, unsigned idx, uint8_t type)
+{
+    struct smmu_txn_result r;
+    ck_assert(!xl(iova, SMMU_ACCESS_READ, &r));
+    ck_assert_uint_eq(r.event, type);
+    ck_assert_int_eq(r.response, SMMU_FAULT_ABORT);     /* stage-2 faults abort */
+    ck_assert(r.recorded);
+    tb_idle(X.tb);
+    ck_assert_uint_eq(tb_rd(X.tb, "EVENTQ_PROD"), idx + 1);
+    struct ptb_event ev = evt_at(idx);
+    ck_assert_uint_eq(ev.type, type);
+    ck_assert_uint_eq(ev.sid, SID);
+    ck_assert_uint_eq(ev.input_addr, iova);
+    ck_assert(ev.rnw);
+    ck_assert(ev.s2);
+    return ev;
+}
+
+#define EVT_IPA(ev) ((ev).dword3 & 0x00FFFFFFFFFFF000ull)
+
+START_TEST(nested_s2_faults)
+{
+    nested_stream();
+    /* Stage 2 loses the CD's page: CLASS = CD, IPA = the CD's IPA. */
+    uint64_t cd_ipa = ptb_cdtab_ptr(&X.ct);
+    uint64_t cd_s2 = ptb_get_desc(&X.s2, cd_ipa, 3);
+    ptb_set_desc(&X.s2, cd_ipa, 3, 0);
+    struct ptb_event ev = nested_fault(N_VA, 0, SMMU_EVT_F_TRANSLATION);
+    ck_assert_uint_eq(ev.cls, SMMU_EVT_CLASS_CD);
+    ck_assert_uint_eq(EVT_IPA(ev), cd_ipa & ~0xFFFull);
+    ck_assert_uint_eq(smmu_tlb_count(smmu_tlb(X.tb->smmu)), 0);
+    /* The CD back; stage 2 loses the stage-1 root table instead: CLASS =
+     * TT, IPA = the descriptor's IPA (TTRnW is defined for F_PERMISSION
+     * only and reads 0). */
+    ptb_set_desc(&X.s2, cd_ipa, 3, cd_s2);
+    uint64_t root_ipa = ptb_tt_base(&X.s1);
+    ptb_set_desc(&X.s2, root_ipa, 3, 0);
+    ev = nested_fault(N_VA, 1, SMMU_EVT_F_TRANSLATION);
+    ck_assert_uint_eq(ev.cls, SMMU_EVT_CLASS_TT);
+    ck_assert_uint_eq(EVT_IPA(ev), root_ipa & ~0xFFFull);
+    ck_assert(!ev.ttrnw);
+    /* The root table write-only in stage 2: the table read is a stage-2
+     * F_PERMISSION with TTRnW = 1. */
+    ptb_map(&X.s2, root_ipa, root_ipa + (GPA - GIPA), 3, PTB_AF | PTB_AP(2) | PTB_S2_NORMAL);
+    ev = nested_fault(N_VA, 2, SMMU_EVT_F_PERMISSION);
+    ck_assert_uint_eq(ev.cls, SMMU_EVT_CLASS_TT);
+    ck_assert_uint_eq(EVT_IPA(ev), root_ipa & ~0xFFFull);
+    ck_assert(ev.ttrnw);
+    /* Root back; the output IPA unmapped in stage 2: CLASS = IN. */
+    ptb_map(&X.s2, root_ipa, root_ipa + (GPA - GIPA), 3, PTB_S2_RW);
+    ptb_map(&X.s1, 0x7000, 0x60000000ull, 3, PTB_S1_RW_ALL);
+    ev = nested_fault(0x7008, 3, SMMU_EVT_F_TRANSLATION);
+    ck_assert_uint_eq(ev.cls, SMMU_EVT_CLASS_IN);
+    ck_assert_uint_eq(EVT_IPA(ev), 0x60000000ull);
+    struct smmu_txn_result r;
+    ck_assert(xl(N_VA, SMMU_ACCESS_READ, &r));          /* everything else still translates */
+    ck_assert_uint_eq(r.oa, N_PA);
+}
+END_TEST
+
+START_TEST(nested_tlbi)
+{
+    nested_stream();
+    struct smmu_txn_result r;
+    ck_assert(xl(N_VA, SMMU_ACCESS_READ, &r));
+    struct occ o = occupancy();
+    ck_assert_uint_eq(o.tlb, 1);
+    ck_assert_uint_eq(o.wc_s1, 3);      /* stage-1 pointers of the nested walk, L0..L2 */
+    ck_assert_uint_eq(o.wc_s2, 3);      /* stage-2 pointers of the output IPA */
+    /* TLBI_S2_IPA is not required to hit combined S1+S2 entries and the
+     * model leaves them (smmuv3.md, TLBI table); its Leaf = 0 removes the
+     * stage-2 table pointers of that IPA. */
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_S2_IPA", "vmid=3,addr=0x40000000"), 0);
+    o = occupancy();
+    ck_assert_uint_eq(o.tlb, 1);
+    ck_assert_uint_eq(o.wc_s1, 3);
+    ck_assert_uint_eq(o.wc_s2, 0);
+    ck_assert(xl(N_VA, SMMU_ACCESS_READ, &r));
+    ck_assert_int_eq(r.source, SMMU_XLATE_TLB);
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_S12_VMALL", "vmid=4"), 0);
+    ck_assert_uint_eq(occupancy().tlb, 1);
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_S12_VMALL", "vmid=3"), 0);
+    o = occupancy();
+    ck_assert_uint_eq(o.tlb, 0);
+    ck_assert_uint_eq(o.wc_s1, 0);
+    ck_assert_uint_eq(o.wc_s2, 0);
+    ck_assert(xl(N_VA, SMMU_ACCESS_READ, &r));
+    ck_assert_int_eq(r.source, SMMU_XLATE_WALK);
+    /* A stage-1 TLBI selects nested entries too (stage-1 information). */
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_NH_VA", "asid=7,vmid=3,addr=0x12345000,leaf=1"), 0);
+    ck_assert_uint_eq(occupancy().tlb, 0);
+}
+END_TEST
+
+/* A stage-1 page over a stage-2 block: the combined entry carries the
+ * stage-1 leaf level, so the guest's TLBI_NH_VA with TTL = 3 (the level of
+ * its own leaf) removes it, and TTL = 2 does not. */
+START_TEST(nested_ttl_is_stage1_level)
+{
+    nested_stream();
+    ptb_map(&X.s2, 0x40200000ull, 0x60200000ull, 2, PTB_S2_RW);          /* 2 MiB block */
+    ptb_map(&X.s1, 0x22000000ull, 0x40234000ull, 3, PTB_S1_RW_ALL | PTB_NG);
+    struct smmu_txn_result r;
+    ck_assert(xl(0x22000010ull, SMMU_ACCESS_READ, &r));
+    ck_assert_uint_eq(r.oa, 0x60234010ull);
+    ck_assert_uint_eq(r.size_log2, 12);
+    struct smmu_tlb_entry e = tlb_only_entry();
+    ck_assert_uint_eq(e.level, 3);
+    ck_assert_uint_eq(e.size_log2, 12);
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_NH_VA", "asid=7,vmid=3,addr=0x22000000,leaf=1,tg=1,ttl=2"), 0);
+    ck_assert_uint_eq(smmu_tlb_count(smmu_tlb(X.tb->smmu)), 1);
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_NH_VA", "asid=7,vmid=3,addr=0x22000000,leaf=1,tg=1,ttl=3"), 0);
+    ck_assert_uint_eq(smmu_tlb_count(smmu_tlb(X.tb->smmu)), 0);
+}
+END_TEST
+
+/* ---- micro-TLB replacement and invalidation --------------------------------------- */
+
+static void utlb_setup(void)
+{
+    static const char *const sets[] = { "smmu.utlb_entries=4", NULL };
+    fx_start(sets, false, 4);
+    s1_stream(12, 16, 0, 0);
+    for (uint64_t p = 0; p < 6; p++)
+        ptb_map(&X.s1, 0x100000 + p * 0x1000, 0x800000 + p * 0x1000, 3, PTB_S1_RW_ALL | PTB_NG);
+    ptb_map(&X.s1, 0x200000, 0x900000, 3, PTB_S1_RW_ALL);                 /* global */
+    new_endpoint(false, true, 0);
+}
+
+static bool utlb_has(uint64_t va)
+{
+    return smmu_utlb_lookup(smmu_endpoint_utlb(EP), SID, false, 0, va) != NULL;
+}
+
+static bool tlb_has(uint64_t va)
+{
+    struct smmu_tlb_key k = { .va = va, .asid = ASID, .vmid = VMID, .stage = SMMU_TLB_S1, .leaf = true };
+    return smmu_tlb_lookup(smmu_tlb(X.tb->smmu), &k) != NULL;
+}
+
+#define PG(n) (0x100000ull + (n) * 0x1000ull)
+
+START_TEST(utlb_lru_replacement)
+{
+    struct smmu_utlb *u = smmu_endpoint_utlb(EP);
+    ck_assert_uint_eq(smmu_utlb_capacity(u), 4);
+    for (unsigned p = 0; p < 4; p++)
+        ck_assert(!dma(PG(p), SMMU_ACCESS_READ).utlb_hit);
+    ck_assert_uint_eq(smmu_utlb_count(u), 4);
+    ck_assert(dma(PG(0), SMMU_ACCESS_READ).utlb_hit);   /* 0 becomes most recent: 1 is LRU */
+    struct smmu_dma_result d = dma(PG(4), SMMU_ACCESS_READ);
+    ck_assert(d.ok && !d.utlb_hit);
+    ck_assert_uint_eq(d.pa, 0x804000);
+    ck_assert_uint_eq(smmu_utlb_count(u), 4);
+    ck_assert(!utlb_has(PG(1)));                        /* evicted */
+    /* Recency now (old -> new): 2 3 0 4.  The miss on 1 evicts 2. */
+    ck_assert(!dma(PG(1), SMMU_ACCESS_READ).utlb_hit);
+    ck_assert(!utlb_has(PG(2)));
+    ck_assert(dma(PG(3), SMMU_ACCESS_READ).utlb_hit);
+    ck_assert(dma(PG(0), SMMU_ACCESS_READ).utlb_hit);
+    ck_assert(dma(PG(4), SMMU_ACCESS_READ).utlb_hit);
+    ck_assert(dma(PG(1), SMMU_ACCESS_READ).utlb_hit);
+    ck_assert_uint_eq(stat("endpoint.ep0.utlb_hits"), 5);
+    ck_assert_uint_eq(stat("endpoint.ep0.utlb_misses"), 6);
+    /* The TCU's TLB is far larger: every page is still there. */
+    for (unsigned p = 0; p < 5; p++)
+        ck_assert(tlb_has(PG(p)));
+}
+END_TEST
+
+/* Every page is in the micro-TLB exactly when it is in the TLB. */
+static void same_in_both(const uint64_t *vas, unsigned n, const bool *want)
+{
+    for (unsigned i = 0; i < n; i++) {
+        ck_assert_msg(tlb_has(vas[i]) == want[i], "TLB 0x%" G_GINT64_MODIFIER "x", vas[i]);
+        ck_assert_msg(utlb_has(vas[i]) == want[i], "micro-TLB 0x%" G_GINT64_MODIFIER "x", vas[i]);
+    }
+}
+
+START_TEST(utlb_invalidation_matches_tlb)
+{
+    const uint64_t vas[4] = { PG(0), PG(1), PG(2), 0x200000 };
+    for (unsigned i = 0; i < 4; i++)
+        ck_assert(dma(vas[i], SMMU_ACCESS_READ).ok);
+    same_in_both(vas, 4, (const bool[]){ true, true, true, true });
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_NH_VA", "asid=7,vmid=3,addr=0x101000,leaf=1"), 0);
+    same_in_both(vas, 4, (const bool[]){ true, false, true, true });
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_NH_VA", "asid=8,vmid=3,addr=0x100000"), 0);   /* other ASID */
+    same_in_both(vas, 4, (const bool[]){ true, false, true, true });
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_NH_VA", "asid=8,vmid=3,addr=0x200000"), 0);   /* global: any ASID */
+    same_in_both(vas, 4, (const bool[]){ true, false, true, false });
+    ck_assert(dma(0x200000, SMMU_ACCESS_READ).ok);
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_NH_ASID", "asid=7,vmid=3"), 0);                /* nG only */
+    same_in_both(vas, 4, (const bool[]){ false, false, false, true });
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_S2_IPA", "vmid=3,addr=0x200000"), 0);         /* stage 2 only */
+    same_in_both(vas, 4, (const bool[]){ false, false, false, true });
+    ck_assert_uint_eq(tb_exec(X.tb, "TLBI_NH_ALL", "vmid=3"), 0);
+    same_in_both(vas, 4, (const bool[]){ false, false, false, false });
+    ck_assert_uint_eq(stat("smmu.utlb.invalidated"), 5);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("smmuv3_xlate");
@@ -662,6 +1016,12 @@ int main(void)
     tcase_add_test(tc, endpoint_utlb_latency);
     tcase_add_test(tc, ats_inv_completes);
     tcase_add_test(tc, ats_inv_timeout);
+    tcase_add_test(tc, s1_16k_blocks);
+    tcase_add_test(tc, s1_64k_blocks);
+    tcase_add_test(tc, nested_end_to_end);
+    tcase_add_test(tc, nested_s2_faults);
+    tcase_add_test(tc, nested_tlbi);
+    tcase_add_test(tc, nested_ttl_is_stage1_level);
     suite_add_tcase(s, tc);
     TCase *inv = tcase_create("invalidation");
     tcase_add_checked_fixture(inv, inval_setup, inval_teardown);
@@ -673,6 +1033,11 @@ int main(void)
     tcase_add_test(inv, inv_cfgi);
     tcase_add_test(inv, inv_s2_walk_cache);
     suite_add_tcase(s, inv);
+    TCase *utlb = tcase_create("micro-TLB");
+    tcase_add_checked_fixture(utlb, utlb_setup, inval_teardown);
+    tcase_add_test(utlb, utlb_lru_replacement);
+    tcase_add_test(utlb, utlb_invalidation_matches_tlb);
+    suite_add_tcase(s, utlb);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
