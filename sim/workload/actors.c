@@ -28,6 +28,7 @@
 
 #define CERROR_ILL 1u
 #define OP_TLBI_S12_VMALL 0x28u     /* never allowed to a guest: the injected bad command */
+#define OP_TLBI_S2_IPA 0x2au
 
 enum { VCPU_THINK = WL_ST_DONE + 1, VCPU_BUILD, VCPU_PUBLISH };
 enum { VMM_HANDLE, VMM_SUBMIT, VMM_POLL, VMM_POLLED, VMM_FINISH };
@@ -72,11 +73,46 @@ static void vcpu_grow(struct wl_vcpu *v, unsigned n)
     v->cmds = g_renew(uint64_t, v->cmds, 2 * (size_t)n);
 }
 
+/* TLBI_S2_IPA of one page, leaf only, no range (smmuv3.md §2.3: VMID
+ * [47:32], Leaf [64], IPA[51:12] at [115:76]). */
+static void cmd_tlbi_s2_ipa(uint64_t cmd[2], uint16_t vmid, uint64_t ipa)
+{
+    cmd[0] = OP_TLBI_S2_IPA | ((uint64_t)vmid << 32);
+    cmd[1] = (ipa & 0x000ffffffffff000ull) | 1u;
+}
+
+/* The host kernel invalidating `pages` pages of the DMA domain from the
+ * actor's cursor: one TLBI_S2_IPA per page, or over CMDQ_MAX_TLBI_OPS pages
+ * one TLBI_S12_VMALL for the VMID (as arm_smmu_tlb_inv_range_domain falls
+ * back to the whole context).  Wraps inside the domain's range. */
+static void vcpu_build_s2(struct wl_vcpu *v, uint64_t pages)
+{
+    struct workload *w = v->w;
+    if (pages > GUEST_CMDQ_MAX_TLBI_OPS) {
+        v->cmds[0] = OP_TLBI_S12_VMALL | ((uint64_t)w->s2_vmid << 32);
+        v->cmds[1] = 0;
+        v->n = 1;
+        w->ct.tlbi_asid++;
+        return;
+    }
+    vcpu_grow(v, (unsigned)pages);
+    for (uint64_t i = 0; i < pages; i++)
+        cmd_tlbi_s2_ipa(v->cmds + 2 * i, w->s2_vmid,
+                        w->s2_base + (v->iova + (i << w->page_shift)) % w->s2_size);
+    v->n = (unsigned)pages;
+    w->ct.tlbi_per_page++;
+}
+
 /* The commands of one operation; returns the guest software cost. */
 static sim_time_t vcpu_build(struct wl_vcpu *v)
 {
     struct workload *w = v->w;
     uint16_t asid = (uint16_t)(1 + v->id);
+    if (w->s2_inval) {
+        bool storm = w->kind == WL_INVAL_STORM;
+        vcpu_build_s2(v, storm ? w->batch : w->granule >> w->page_shift);
+        return storm ? 0 : w->c.sw_unmap + (w->granule >> w->page_shift) * w->c.sw_page;
+    }
     if (w->kind == WL_INVAL_STORM) {
         vcpu_grow(v, (unsigned)w->batch);
         for (unsigned i = 0; i < w->batch; i++)
@@ -158,6 +194,8 @@ static void vcpu_issue_guest(struct wl_vcpu *v)
         w->ct.syncs++;
     }
     w->ct.cmds += k;
+    if (w->queue_cmds)
+        w->queue_cmds[v->qidx] += k;
     v->next += k;
     v->issued += k;
     v->wait_sync = sync;
@@ -227,6 +265,8 @@ static void vcpu_issue_host(struct wl_vcpu *v)
     }
     sim_time_t cost = w->c.host_submit + (k + (sync ? 1u : 0u)) * w->c.host_cmd_write;
     w->ct.cmds += k;
+    if (w->queue_cmds)
+        w->queue_cmds[v->qidx] += k;
     w->ct.syncs += sync;
     w->ct.prod_writes++;
     v->next += k;

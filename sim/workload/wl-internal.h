@@ -13,7 +13,7 @@
 #include "sim/workload/workload.h"
 #include "kernel_shim/guest/guest-smmu.h"
 
-enum wl_kind { WL_DMA_UNMAP, WL_INVAL_STORM };
+enum wl_kind { WL_DMA_UNMAP, WL_INVAL_STORM, WL_DMA_TRAFFIC, WL_MIXED };
 enum wl_path { WL_PATH_VCMDQ, WL_PATH_TRAPPED, WL_PATH_HOST_CMDQ, WL_PATH_HOST_VCMDQ };
 
 /* Costs, in picoseconds, read once from the parameters. */
@@ -40,6 +40,7 @@ enum wl_state {
 };
 
 struct workload;
+struct wl_dma;
 
 struct wl_vcpu {
     struct workload *w;
@@ -48,6 +49,7 @@ struct wl_vcpu {
     int st;                     /* enum wl_state or an actor-private state */
     struct guest_cmdq *q;       /* guest paths */
     int host_queue;             /* host paths: -1 SMMU CMDQ, else LVCMDQ */
+    unsigned qidx;              /* LVCMDQ paths: the queue's index, for queue_cmds */
     uint64_t iter;
     sim_time_t op_start;
     uint64_t *cmds;             /* the operation's commands */
@@ -83,6 +85,7 @@ struct workload {
     enum wl_path path;
     char *name;
     unsigned threads;
+    unsigned queues_arg;        /* queues=N: LVCMDQs used (0 = the default) */
     uint64_t iterations, granule, think, inject_bad, batch, sync_every;
     unsigned page_shift, vcmdq_log2;
     bool ril;
@@ -106,6 +109,16 @@ struct workload {
     struct sim_hist latency;
     struct wl_breakdown bd;
     struct wl_counters ct;
+    uint64_t *queue_cmds;       /* LVCMDQ paths: commands per LVCMDQ (nqueues) */
+    /* dma_traffic and mixed: the DMA side (dma.c); mixed: the invalidating
+     * side runs as `sub`, a dma_unmap or inval_storm workload */
+    struct wl_dma *dma;
+    struct workload *sub;
+    /* Host paths inside mixed: invalidate the DMA domain's stage-2 entries
+     * (TLBI_S2_IPA of s2_vmid) over [s2_base, s2_base + s2_size). */
+    bool s2_inval;
+    uint16_t s2_vmid;
+    uint64_t s2_base, s2_size;
     bool stats_registered;
 };
 
@@ -116,6 +129,31 @@ void wl_vcpu_destroy(struct wl_vcpu *v);
 void wl_vmm_init(struct wl_vmm *vmm, struct workload *w, struct guest_cmdq *q);
 void wl_vmm_destroy(struct wl_vmm *vmm);
 extern const struct guest_cmdq_ops wl_vsmmu_ops;
+/* dma.c: dma_traffic.  Parse one argument (key without any "dma."
+ * prefix); set up the buffer, the paging domain and the endpoints (the
+ * shim is attached and probed); start; tear down; results. */
+struct wl_dma *wl_dma_new(struct workload *w);
+void wl_dma_free(struct wl_dma *d);
+gboolean wl_dma_parse(struct wl_dma *d, const char *kv, const char *key, const char *val,
+                      GError **err);
+gboolean wl_dma_check(struct wl_dma *d, GError **err);
+gboolean wl_dma_setup(struct wl_dma *d, GError **err);
+void wl_dma_start(struct wl_dma *d);
+bool wl_dma_running(const struct wl_dma *d);
+void wl_dma_finish(struct wl_dma *d);
+void wl_dma_teardown(struct wl_dma *d);
+void wl_dma_register_stats(struct wl_dma *d, const char *prefix);
+void wl_dma_print_summary(const struct wl_dma *d, FILE *out);
+const struct sim_hist *wl_dma_latency(const struct wl_dma *d);
+/* The domain's VMID and IOVA range, for invalidating its pages. */
+void wl_dma_domain(const struct wl_dma *d, uint16_t *vmid, uint64_t *base, uint64_t *size);
+
+/* workload.c helpers shared with dma.c */
+gboolean wl_arg_error(GError **err, const char *kv, const char *why);
+gboolean wl_parse_u64_arg(const char *kv, const char *val, uint64_t min, uint64_t max,
+                          uint64_t *out, GError **err);
+gboolean wl_shim_fail(GError **err, const char *what);
+
 /* Stop the run with a message (first failure wins). */
 void wl_fail(struct workload *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 

@@ -89,17 +89,17 @@ static gboolean parse_time(const char *s, uint64_t *ps)
     return TRUE;
 }
 
-static gboolean arg_error(GError **err, const char *kv, const char *why)
+gboolean wl_arg_error(GError **err, const char *kv, const char *why)
 {
     g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_ARGS, "workload argument '%s': %s", kv, why);
     return FALSE;
 }
 
-static gboolean parse_u64_arg(const char *kv, const char *val, uint64_t min, uint64_t max,
-                              uint64_t *out, GError **err)
+gboolean wl_parse_u64_arg(const char *kv, const char *val, uint64_t min, uint64_t max,
+                          uint64_t *out, GError **err)
 {
     if (!sim_parse_u64(val, out) || *out < min || *out > max)
-        return arg_error(err, kv, "not a number in range");
+        return wl_arg_error(err, kv, "not a number in range");
     return TRUE;
 }
 
@@ -107,10 +107,12 @@ static gboolean parse_arg(struct workload *w, const char *kv, GError **err)
 {
     const char *eq = strchr(kv, '=');
     if (!eq || eq == kv)
-        return arg_error(err, kv, "expected key=value");
+        return wl_arg_error(err, kv, "expected key=value");
     g_autofree char *key = g_strndup(kv, (gsize)(eq - kv));
     const char *val = eq + 1;
     uint64_t v;
+    if (w->kind == WL_DMA_TRAFFIC && strcmp(key, "name"))
+        return wl_dma_parse(w->dma, kv, key, val, err);
     if (!strcmp(key, "path")) {
         static const char *const names[] = { "vcmdq", "trapped", "host_cmdq", "host_vcmdq" };
         for (unsigned i = 0; i < G_N_ELEMENTS(names); i++)
@@ -118,42 +120,48 @@ static gboolean parse_arg(struct workload *w, const char *kv, GError **err)
                 w->path = (enum wl_path)i;
                 return TRUE;
             }
-        return arg_error(err, kv, "path is vcmdq, trapped, host_cmdq or host_vcmdq");
+        return wl_arg_error(err, kv, "path is vcmdq, trapped, host_cmdq or host_vcmdq");
     }
     if (!strcmp(key, "name")) {
         if (!*val || strchr(val, '.'))
-            return arg_error(err, kv, "a name is non-empty and has no '.'");
+            return wl_arg_error(err, kv, "a name is non-empty and has no '.'");
         g_free(w->name);
         w->name = g_strdup(val);
         return TRUE;
     }
     if (!strcmp(key, "think"))
-        return parse_time(val, &w->think) || arg_error(err, kv, "not a time (ns, us, ms)");
+        return parse_time(val, &w->think) || wl_arg_error(err, kv, "not a time (ns, us, ms)");
     if (!strcmp(key, "threads")) {
-        if (!parse_u64_arg(kv, val, 1, 1024, &v, err))
+        if (!wl_parse_u64_arg(kv, val, 1, 1024, &v, err))
             return FALSE;
         w->threads = (unsigned)v;
         return TRUE;
     }
+    if (!strcmp(key, "queues")) {
+        if (!wl_parse_u64_arg(kv, val, 1, 1024, &v, err))
+            return FALSE;
+        w->queues_arg = (unsigned)v;
+        return TRUE;
+    }
     if (!strcmp(key, "iterations"))
-        return parse_u64_arg(kv, val, 1, UINT32_MAX, &w->iterations, err);
+        return wl_parse_u64_arg(kv, val, 1, UINT32_MAX, &w->iterations, err);
     if (!strcmp(key, "granule"))
-        return parse_u64_arg(kv, val, 1, 1ull << 32, &w->granule, err);
+        return wl_parse_u64_arg(kv, val, 1, 1ull << 32, &w->granule, err);
     if (!strcmp(key, "page")) {
-        if (!parse_u64_arg(kv, val, 4096, 65536, &v, err))
+        if (!wl_parse_u64_arg(kv, val, 4096, 65536, &v, err))
             return FALSE;
         if (v != 4096 && v != 16384 && v != 65536)
-            return arg_error(err, kv, "page is 4K, 16K or 64K");
+            return wl_arg_error(err, kv, "page is 4K, 16K or 64K");
         w->page_shift = sim_msb64(v);
         return TRUE;
     }
     if (!strcmp(key, "batch"))
-        return parse_u64_arg(kv, val, 1, 4096, &w->batch, err);
+        return wl_parse_u64_arg(kv, val, 1, 4096, &w->batch, err);
     if (!strcmp(key, "sync_every"))
-        return parse_u64_arg(kv, val, 0, UINT32_MAX, &w->sync_every, err);
+        return wl_parse_u64_arg(kv, val, 0, UINT32_MAX, &w->sync_every, err);
     if (!strcmp(key, "inject_bad"))
-        return parse_u64_arg(kv, val, 0, UINT32_MAX, &w->inject_bad, err);
-    return arg_error(err, kv, "unknown key");
+        return wl_parse_u64_arg(kv, val, 0, UINT32_MAX, &w->inject_bad, err);
+    return wl_arg_error(err, kv, "unknown key");
 }
 
 static sim_time_t ns_param(const struct sim_params *p, const char *name)
@@ -185,6 +193,92 @@ static void read_costs(struct workload *w)
     w->ril = sim_params_bool(p, "guest.ril");
 }
 
+/* LVCMDQs per VINTF as the CMDQV is configured: 2^(NUM_VCMDQ_LOG2 -
+ * NUM_VINTF_LOG2) (cmdqv.md §2.1); 0 without the cmdqv.* parameters. */
+static unsigned lvcmdqs_per_vintf(const struct sim_params *p)
+{
+    if (!sim_params_exists(p, "cmdqv.num_vcmdq_log2") || !sim_params_exists(p, "cmdqv.num_vintf_log2"))
+        return 0;
+    uint64_t q = sim_params_u64(p, "cmdqv.num_vcmdq_log2"), v = sim_params_u64(p, "cmdqv.num_vintf_log2");
+    return q >= v && q - v < 16 ? 1u << (q - v) : 0;
+}
+
+/* queues=N picks how many LVCMDQs of the VINTF the run uses: only on the
+ * two LVCMDQ paths, and never more than a VINTF has. */
+static gboolean check_queues(struct workload *w, GError **err)
+{
+    if (!w->queues_arg)
+        return TRUE;
+    if (w->path != WL_PATH_VCMDQ && w->path != WL_PATH_HOST_VCMDQ) {
+        g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_ARGS,
+                    "workload argument 'queues=%u': only the vcmdq and host_vcmdq paths use LVCMDQs",
+                    w->queues_arg);
+        return FALSE;
+    }
+    unsigned limit = lvcmdqs_per_vintf(w->m->params);
+    if (w->queues_arg > limit) {
+        g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_ARGS,
+                    "workload argument 'queues=%u': a VINTF has %u LVCMDQs "
+                    "(2^(cmdqv.num_vcmdq_log2 - cmdqv.num_vintf_log2))", w->queues_arg, limit);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * mixed: "name=", "dma.<key>=" (dma_traffic's keys) and "unmap.<key>="
+ * (the invalidating workload's keys, plus unmap.kind=dma_unmap|inval_storm;
+ * its path defaults to host_cmdq, whose invalidations reach the DMA
+ * domain's stage-2 entries).
+ */
+static struct workload *mixed_new(struct workload *w, const char *const *kv_args, GError **err)
+{
+    g_autoptr(GPtrArray) sub_args = g_ptr_array_new_with_free_func(g_free);
+    const char *sub_kind = "dma_unmap";
+    g_ptr_array_add(sub_args, g_strdup("path=host_cmdq"));
+    w->name = g_strdup("mixed");
+    w->dma = wl_dma_new(w);
+    for (; kv_args && *kv_args; kv_args++) {
+        const char *kv = *kv_args, *eq = strchr(kv, '=');
+        if (g_str_has_prefix(kv, "name=")) {
+            if (!parse_arg(w, kv, err))
+                goto fail;
+        } else if (g_str_has_prefix(kv, "dma.") && eq && eq > kv + 4) {
+            g_autofree char *key = g_strndup(kv + 4, (gsize)(eq - kv - 4));
+            if (!wl_dma_parse(w->dma, kv, key, eq + 1, err))
+                goto fail;
+        } else if (g_str_has_prefix(kv, "unmap.kind=")) {
+            sub_kind = kv + strlen("unmap.kind=");
+            if (strcmp(sub_kind, "dma_unmap") && strcmp(sub_kind, "inval_storm")) {
+                wl_arg_error(err, kv, "unmap.kind is dma_unmap or inval_storm");
+                goto fail;
+            }
+        } else if (g_str_has_prefix(kv, "unmap.name=")) {
+            wl_arg_error(err, kv, "the invalidating side is named <name>.unmap");
+            goto fail;
+        } else if (g_str_has_prefix(kv, "unmap.")) {
+            g_ptr_array_add(sub_args, g_strdup(kv + strlen("unmap.")));
+        } else {
+            wl_arg_error(err, kv, "mixed takes name=, dma.<key>= and unmap.<key>=");
+            goto fail;
+        }
+    }
+    if (!wl_dma_check(w->dma, err))
+        goto fail;
+    g_ptr_array_add(sub_args, NULL);
+    w->sub = workload_new(w->m, sub_kind, (const char *const *)sub_args->pdata, err);
+    if (!w->sub) {
+        g_prefix_error(err, "mixed, unmap side: ");
+        goto fail;
+    }
+    g_free(w->sub->name);
+    w->sub->name = g_strdup_printf("%s.unmap", w->name);
+    return w;
+fail:
+    workload_free(w);
+    return NULL;
+}
+
 struct workload *workload_new(struct sim_machine *m, const char *kind,
                               const char *const *kv_args, GError **err)
 {
@@ -201,17 +295,21 @@ struct workload *workload_new(struct sim_machine *m, const char *kind,
     struct workload *w = g_new0(struct workload, 1);
     w->m = m;
     w->fd = -1;
-    if (!strcmp(kind, "dma_unmap"))
-        w->kind = WL_DMA_UNMAP;
-    else if (!strcmp(kind, "inval_storm"))
-        w->kind = WL_INVAL_STORM;
-    else {
+    static const char *const kinds[] = { "dma_unmap", "inval_storm", "dma_traffic", "mixed" };
+    unsigned k = 0;
+    while (k < G_N_ELEMENTS(kinds) && strcmp(kind, kinds[k]))
+        k++;
+    if (k == G_N_ELEMENTS(kinds)) {
         g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_ARGS,
-                    "unknown workload kind '%s' (dma_unmap, inval_storm; dma_traffic and mixed "
-                    "need the endpoint model)", kind);
+                    "unknown workload kind '%s' (dma_unmap, inval_storm, dma_traffic, mixed)", kind);
         g_free(w);
         return NULL;
     }
+    w->kind = (enum wl_kind)k;
+    if (w->kind == WL_MIXED)
+        return mixed_new(w, kv_args, err);
+    if (w->kind == WL_DMA_TRAFFIC)
+        w->dma = wl_dma_new(w);
     w->name = g_strdup(kind);
     w->threads = 1;
     w->iterations = 1000;
@@ -226,10 +324,18 @@ struct workload *workload_new(struct sim_machine *m, const char *kind,
             workload_free(w);
             return NULL;
         }
+    if (w->dma && !wl_dma_check(w->dma, err)) {
+        workload_free(w);
+        return NULL;
+    }
     if (w->granule & ((1ull << w->page_shift) - 1)) {
         g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_ARGS,
                     "workload granule %" G_GUINT64_FORMAT " is not a multiple of the page size",
                     w->granule);
+        workload_free(w);
+        return NULL;
+    }
+    if (!check_queues(w, err)) {
         workload_free(w);
         return NULL;
     }
@@ -245,7 +351,7 @@ struct workload *workload_new(struct sim_machine *m, const char *kind,
 
 /* --------------------------------------------------------------- setup */
 
-static gboolean shim_fail(GError **err, const char *what)
+gboolean wl_shim_fail(GError **err, const char *what)
 {
     g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_SETUP, "workload setup: %s: %s", what,
                 g_strerror(errno));
@@ -258,28 +364,28 @@ static gboolean setup_guest(struct workload *w, GError **err)
     w->ram_size = MAX((size_t)w->threads * qbytes, (size_t)2 << 20);
     w->ram_size = (w->ram_size + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
     if (posix_memalign(&w->ram, 2u << 20, w->ram_size))
-        return shim_fail(err, "guest RAM");
+        return wl_shim_fail(err, "guest RAM");
     memset(w->ram, 0, w->ram_size);
     w->fd = iommufd_shim_open("/dev/iommu", 0);
     if (w->fd < 0)
-        return shim_fail(err, "open /dev/iommu");
+        return wl_shim_fail(err, "open /dev/iommu");
     struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
     if (iommufd_shim_ioctl(w->fd, IOMMU_IOAS_ALLOC, &ioas))
-        return shim_fail(err, "IOMMU_IOAS_ALLOC");
+        return wl_shim_fail(err, "IOMMU_IOAS_ALLOC");
     struct iommu_ioas_map map = {
         .size = sizeof(map), .ioas_id = ioas.out_ioas_id, .user_va = (uintptr_t)w->ram,
         .length = w->ram_size, .iova = GUEST_IOVA_QUEUES,
         .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
     };
     if (iommufd_shim_ioctl(w->fd, IOMMU_IOAS_MAP, &map))
-        return shim_fail(err, "IOMMU_IOAS_MAP of guest RAM");
+        return wl_shim_fail(err, "IOMMU_IOAS_MAP of guest RAM");
     uint32_t dev;
     if (iommufd_shim_bind_device(w->fd, 1, &dev))
-        return shim_fail(err, "bind device");
+        return wl_shim_fail(err, "bind device");
     struct iommu_hwpt_alloc hwpt = { .size = sizeof(hwpt), .flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
                                      .dev_id = dev, .pt_id = ioas.out_ioas_id };
     if (iommufd_shim_ioctl(w->fd, IOMMU_HWPT_ALLOC, &hwpt))
-        return shim_fail(err, "IOMMU_HWPT_ALLOC (nest parent)");
+        return wl_shim_fail(err, "IOMMU_HWPT_ALLOC (nest parent)");
     bool tegra = w->path == WL_PATH_VCMDQ;
     struct iommu_viommu_tegra241_cmdqv data = { 0 };
     struct iommu_viommu_alloc va = {
@@ -288,12 +394,12 @@ static gboolean setup_guest(struct workload *w, GError **err)
         .data_len = tegra ? sizeof(data) : 0, .data_uptr = tegra ? (uintptr_t)&data : 0,
     };
     if (iommufd_shim_ioctl(w->fd, IOMMU_VIOMMU_ALLOC, &va))
-        return shim_fail(err, "IOMMU_VIOMMU_ALLOC");
+        return wl_shim_fail(err, "IOMMU_VIOMMU_ALLOC");
     w->vmm_viommu_id = va.out_viommu_id;
     struct iommu_vdevice_alloc vd = { .size = sizeof(vd), .viommu_id = va.out_viommu_id,
                                       .dev_id = dev, .virt_id = 1 };
     if (iommufd_shim_ioctl(w->fd, IOMMU_VDEVICE_ALLOC, &vd))
-        return shim_fail(err, "IOMMU_VDEVICE_ALLOC");
+        return wl_shim_fail(err, "IOMMU_VDEVICE_ALLOC");
     if (!tegra) {
         w->nqueues = 1;
         w->queues = g_new0(struct guest_cmdq, 1);
@@ -301,18 +407,21 @@ static gboolean setup_guest(struct workload *w, GError **err)
         wl_vmm_init(&w->vmm, w, &w->queues[0]);
         return TRUE;
     }
-    /* One LVCMDQ per vCPU, up to what the VINTF has (index beyond: EINVAL). */
-    w->queues = g_new0(struct guest_cmdq, w->threads);
-    for (unsigned l = 0; l < w->threads; l++) {
+    /* queues=N LVCMDQs (HW_QUEUE_ALLOC indexes 0..N-1), by default one per
+     * vCPU up to what the VINTF has (the index beyond it: EINVAL). */
+    unsigned limit = lvcmdqs_per_vintf(w->m->params);
+    unsigned want = w->queues_arg ? w->queues_arg : limit ? MIN(w->threads, limit) : w->threads;
+    w->queues = g_new0(struct guest_cmdq, want);
+    for (unsigned l = 0; l < want; l++) {
         struct iommu_hw_queue_alloc hq = {
             .size = sizeof(hq), .viommu_id = va.out_viommu_id,
             .type = IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV, .index = l,
             .nesting_parent_iova = GUEST_IOVA_QUEUES + l * qbytes, .length = qbytes,
         };
         if (iommufd_shim_ioctl(w->fd, IOMMU_HW_QUEUE_ALLOC, &hq)) {
-            if (errno == EINVAL && l > 0)
+            if (errno == EINVAL && l > 0 && !w->queues_arg)
                 break;
-            return shim_fail(err, "IOMMU_HW_QUEUE_ALLOC");
+            return wl_shim_fail(err, "IOMMU_HW_QUEUE_ALLOC");
         }
         w->nqueues++;
     }
@@ -321,7 +430,7 @@ static gboolean setup_guest(struct workload *w, GError **err)
                                  (off_t)data.out_vintf_mmap_offset);
     if (w->page0 == MAP_FAILED) {
         w->page0 = NULL;
-        return shim_fail(err, "mmap of the VINTF page");
+        return wl_shim_fail(err, "mmap of the VINTF page");
     }
     for (unsigned l = 0; l < w->nqueues; l++) {
         void *regs = guest_cmdqv_lvcmdq_regs(w->page0, l);
@@ -356,8 +465,6 @@ static void teardown(struct workload *w)
     w->fd = -1;
     g_free(w->queues);
     w->queues = NULL;
-    w->nqueues = 0;
-    iommufd_shim_set_hw(NULL);
     free(w->ram);
     w->ram = NULL;
 }
@@ -382,6 +489,16 @@ static void register_stats(struct workload *w)
 #undef C
     g_autofree char *h = g_strconcat(pre, "latency", NULL);
     sim_stats_add_hist(s, h, "ps", &w->latency);
+    if (w->path == WL_PATH_VCMDQ || w->path == WL_PATH_HOST_VCMDQ) {
+        g_autofree char *nq = g_strconcat(pre, "queues", NULL);
+        sim_stats_set_value(s, nq, w->nqueues);
+        g_free(w->queue_cmds);
+        w->queue_cmds = g_new0(uint64_t, w->nqueues);
+        for (unsigned l = 0; l < w->nqueues; l++) {
+            g_autofree char *n = g_strdup_printf("%slvcmdq%u.cmds", pre, l);
+            sim_stats_add_counter(s, n, &w->queue_cmds[l]);
+        }
+    }
     w->stats_registered = true;
     g_free(pre);
 }
@@ -398,66 +515,148 @@ static void set_results(struct workload *w)
 
 /* ------------------------------------------------------------------ run */
 
+/* The actors of dma_unmap / inval_storm: the path's objects, one actor per
+ * thread with its queue, the statistics. */
+static gboolean actors_setup(struct workload *w, GError **err)
+{
+    struct sim_machine *m = w->m;
+    if (w->path == WL_PATH_VCMDQ && !m->cmdqv) {
+        g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_SETUP,
+                    "workload path vcmdq needs a CMDQV (machine.cmdqv=true)");
+        return FALSE;
+    }
+    if (w->path == WL_PATH_HOST_VCMDQ && !iommufd_shim_host_num_lvcmdqs()) {
+        g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_SETUP,
+                    "workload path host_vcmdq needs a CMDQV with VINTF0 LVCMDQs");
+        return FALSE;
+    }
+    if ((w->path == WL_PATH_VCMDQ || w->path == WL_PATH_TRAPPED) && !setup_guest(w, err))
+        return FALSE;
+    if (w->path == WL_PATH_HOST_VCMDQ) {
+        unsigned nlv = iommufd_shim_host_num_lvcmdqs();
+        if (w->queues_arg > nlv) {
+            g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_ARGS,
+                        "workload argument 'queues=%u': the host's VINTF0 has %u LVCMDQs",
+                        w->queues_arg, nlv);
+            return FALSE;
+        }
+        w->nqueues = w->queues_arg ? w->queues_arg : nlv;
+    }
+    w->vcpus = g_new0(struct wl_vcpu, w->threads);
+    for (unsigned i = 0; i < w->threads; i++) {
+        struct wl_vcpu *v = &w->vcpus[i];
+        wl_vcpu_init(v, w, i);
+        v->qidx = guest_cmdqv_lvcmdq_for_cpu(i, w->nqueues);
+        if (w->path == WL_PATH_VCMDQ)
+            v->q = &w->queues[v->qidx];
+        else if (w->path == WL_PATH_TRAPPED)
+            v->q = &w->queues[0];
+        else if (w->path == WL_PATH_HOST_VCMDQ)
+            v->host_queue = (int)v->qidx;
+    }
+    register_stats(w);
+    return TRUE;
+}
+
+/* mixed: the DMA domain first, then the invalidating actors; on a host
+ * path they invalidate the DMA domain's stage-2 entries (a guest's
+ * TLBI_NH_VA cannot reach stage-2-only entries: smmuv3.md §2.3). */
+static gboolean setup(struct workload *w, GError **err)
+{
+    if (w->dma && !wl_dma_setup(w->dma, err))
+        return FALSE;
+    if (w->dma) {
+        g_autofree char *pre = g_strdup_printf("workload.%s.%s", w->name, w->sub ? "dma." : "");
+        wl_dma_register_stats(w->dma, pre);
+        w->stats_registered = true;
+    }
+    struct workload *a = w->sub ? w->sub : w->dma ? NULL : w;
+    if (!a)
+        return TRUE;
+    if (w->sub && (a->path == WL_PATH_HOST_CMDQ || a->path == WL_PATH_HOST_VCMDQ)) {
+        a->s2_inval = true;
+        wl_dma_domain(w->dma, &a->s2_vmid, &a->s2_base, &a->s2_size);
+        if (a->page_shift != 12 || a->granule > a->s2_size) {
+            g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_ARGS,
+                        "mixed: the unmap side invalidates the DMA domain's 4 KiB pages: "
+                        "unmap.page must be 4K and unmap.granule at most dma.working_set");
+            return FALSE;
+        }
+    }
+    return actors_setup(a, err);
+}
+
+static void start_actors(struct workload *w)
+{
+    w->running = w->threads;
+    w->t_start = sim_now(&w->m->sched);
+    for (unsigned i = 0; i < w->threads; i++)
+        wl_vcpu_start(&w->vcpus[i]);
+}
+
+static bool still_running(const struct workload *w)
+{
+    return (w->dma ? wl_dma_running(w->dma) : w->running != 0) ||
+           (w->sub && w->sub->running);
+}
+
+static struct workload *failed_part(struct workload *w)
+{
+    return w->failed ? w : w->sub && w->sub->failed ? w->sub : NULL;
+}
+
+static gboolean run_loop(struct workload *w, GError **err)
+{
+    struct sim_sched *sched = &w->m->sched;
+    if (w->dma)
+        wl_dma_start(w->dma);
+    if (!w->dma || w->sub)
+        start_actors(w->sub ? w->sub : w);
+    enum sim_run_status st = SIM_RUN_DONE;
+    while (still_running(w) && !failed_part(w)) {
+        st = sim_run_until_idle(sched, 0);
+        if (st == SIM_RUN_RUNAWAY || (st == SIM_RUN_DONE && still_running(w)))
+            break;
+    }
+    if (still_running(w) && !failed_part(w))
+        wl_fail(w, st == SIM_RUN_RUNAWAY ? "runaway: no simulated time passes"
+                                         : "the actors stalled with nothing scheduled");
+    struct workload *f = failed_part(w);
+    if (f) {
+        g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_RUN, "workload '%s': %s", f->name,
+                    f->fail_msg);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean workload_run(struct workload *w, GError **err)
 {
     struct sim_machine *m = w->m;
     struct iommufd_shim_hw hw = { &m->sched, m->mem, m->bus, m->params, m->smmu_base, m->cmdqv_base };
     if (iommufd_shim_set_hw(&hw))
-        return shim_fail(err, "attach the shim to the machine");
+        return wl_shim_fail(err, "attach the shim to the machine");
     if (iommufd_shim_host_probe()) {
-        shim_fail(err, "host driver probe");
+        wl_shim_fail(err, "host driver probe");
         iommufd_shim_set_hw(NULL);
         return FALSE;
     }
-    gboolean ok = TRUE;
-    if (w->path == WL_PATH_VCMDQ && !m->cmdqv) {
-        g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_SETUP,
-                    "workload path vcmdq needs a CMDQV (machine.cmdqv=true)");
-        ok = FALSE;
-    } else if (w->path == WL_PATH_HOST_VCMDQ && !iommufd_shim_host_num_lvcmdqs()) {
-        g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_SETUP,
-                    "workload path host_vcmdq needs a CMDQV with VINTF0 LVCMDQs");
-        ok = FALSE;
-    } else if (w->path == WL_PATH_VCMDQ || w->path == WL_PATH_TRAPPED) {
-        ok = setup_guest(w, err);
+    gboolean ok = setup(w, err);
+    if (ok) {
+        ok = run_loop(w, err);
+        if (w->dma)
+            wl_dma_finish(w->dma);
+        if (!w->dma)
+            set_results(w);
+        if (w->sub)
+            set_results(w->sub);
     }
-    if (!ok) {
-        teardown(w);
-        return FALSE;
-    }
-    w->vcpus = g_new0(struct wl_vcpu, w->threads);
-    unsigned nlv = iommufd_shim_host_num_lvcmdqs();
-    for (unsigned i = 0; i < w->threads; i++) {
-        struct wl_vcpu *v = &w->vcpus[i];
-        wl_vcpu_init(v, w, i);
-        if (w->path == WL_PATH_VCMDQ)
-            v->q = &w->queues[guest_cmdqv_lvcmdq_for_cpu(i, w->nqueues)];
-        else if (w->path == WL_PATH_TRAPPED)
-            v->q = &w->queues[0];
-        else if (w->path == WL_PATH_HOST_VCMDQ)
-            v->host_queue = (int)guest_cmdqv_lvcmdq_for_cpu(i, nlv);
-    }
-    register_stats(w);
-    w->running = w->threads;
-    w->t_start = sim_now(&m->sched);
-    for (unsigned i = 0; i < w->threads; i++)
-        wl_vcpu_start(&w->vcpus[i]);
-    enum sim_run_status st = SIM_RUN_DONE;
-    while (w->running && !w->failed) {
-        st = sim_run_until_idle(&m->sched, 0);
-        if (st == SIM_RUN_RUNAWAY || (st == SIM_RUN_DONE && w->running))
-            break;
-    }
-    if (w->running && !w->failed)
-        wl_fail(w, st == SIM_RUN_RUNAWAY ? "runaway: no simulated time passes"
-                                         : "the actors stalled with nothing scheduled");
-    if (w->failed) {
-        g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_RUN, "workload '%s': %s", w->name,
-                    w->fail_msg);
-        ok = FALSE;
-    }
-    set_results(w);
+    if (w->sub)
+        teardown(w->sub);
+    if (w->dma)
+        wl_dma_teardown(w->dma);
     teardown(w);
+    iommufd_shim_set_hw(NULL);
     return ok;
 }
 
@@ -465,12 +664,19 @@ gboolean workload_run(struct workload *w, GError **err)
 
 void workload_print_summary(const struct workload *w, FILE *out)
 {
+    if (w->dma) {
+        fprintf(out, "workload %s (%s)\n", w->name, w->sub ? "mixed" : "dma_traffic");
+        wl_dma_print_summary(w->dma, out);
+        if (w->sub)
+            workload_print_summary(w->sub, out);
+        return;
+    }
     static const char *const paths[] = { "vcmdq", "trapped", "host_cmdq", "host_vcmdq" };
     const struct sim_hist *h = &w->latency;
     uint64_t elapsed = w->t_end - w->t_start;
-    fprintf(out, "workload %s (%s, path %s, %u thread%s)\n", w->name,
+    fprintf(out, "workload %s (%s, path %s, %u thread%s, %u queue%s)\n", w->name,
             w->kind == WL_DMA_UNMAP ? "dma_unmap" : "inval_storm", paths[w->path], w->threads,
-            w->threads == 1 ? "" : "s");
+            w->threads == 1 ? "" : "s", MAX(w->nqueues, 1u), w->nqueues > 1 ? "s" : "");
     fprintf(out, "  ops %" G_GUINT64_FORMAT ", commands %" G_GUINT64_FORMAT ", syncs %" G_GUINT64_FORMAT
             ", elapsed %" G_GUINT64_FORMAT " ns, throughput %" G_GUINT64_FORMAT " ops/s\n",
             w->ct.ops, w->ct.cmds, w->ct.syncs, elapsed / 1000,
@@ -493,18 +699,30 @@ void workload_free(struct workload *w)
 {
     if (!w)
         return;
+    workload_free(w->sub);
+    if (w->dma) {
+        g_autofree char *pre = g_strdup_printf("workload.%s.", w->name);
+        if (w->stats_registered)
+            sim_stats_freeze_prefix(w->m->stats, pre);
+        wl_dma_free(w->dma);
+        w->stats_registered = false;
+    }
     if (w->stats_registered) {
         g_autofree char *pre = g_strdup_printf("workload.%s.", w->name);
         /* Counters point into w: keep their values, drop the pointers. */
         sim_stats_freeze_prefix(w->m->stats, pre);
     }
+    g_free(w->queue_cmds);
     g_free(w->name);
     g_free(w->fail_msg);
     g_free(w);
 }
 
 const char *workload_name(const struct workload *w) { return w->name; }
-const struct sim_hist *workload_latency(const struct workload *w) { return &w->latency; }
+const struct sim_hist *workload_latency(const struct workload *w)
+{
+    return w->dma ? wl_dma_latency(w->dma) : &w->latency;
+}
 
 uint64_t workload_counter(const struct workload *w, const char *name)
 {

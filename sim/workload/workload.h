@@ -17,7 +17,16 @@
  *   inval_storm the same paths; threads, iterations (batches per thread),
  *               batch=64 (commands per PROD write), sync_every=64
  *               (commands between CMD_SYNCs; 0 = one per batch)
- * Results go to the machine's statistics as "workload.<name>.*".
+ *   both:       queues=N (vcmdq, host_vcmdq: LVCMDQs used; vCPU i on i % N)
+ *   dma_traffic endpoints=1 working_set=1M pattern=seq|random|stride
+ *               stride=BYTES size=64 access=read|write|mixed page=4K
+ *               outstanding=1 transactions=1000 (per endpoint) ats=on|off
+ *               (default endpoint.ats) name=...
+ *   mixed       name=mixed, dma.<dma_traffic key>=..., unmap.kind=
+ *               dma_unmap|inval_storm, unmap.<its key>=... (path
+ *               defaults to host_cmdq)
+ * Results go to the machine's statistics as "workload.<name>.*" (mixed:
+ * "workload.<name>.dma.*" and "workload.<name>.unmap.*").
  */
 #ifndef WORKLOAD_H
 #define WORKLOAD_H
@@ -56,7 +65,8 @@ gboolean workload_run(struct workload *w, GError **err);
 void workload_print_summary(const struct workload *w, FILE *out);
 void workload_free(struct workload *w);
 
-/* Results, for programs and tests. */
+/* Results, for programs and tests.  workload_latency: per operation, or
+ * per DMA transaction for dma_traffic and mixed. */
 const char *workload_name(const struct workload *w);
 const struct sim_hist *workload_latency(const struct workload *w);
 uint64_t workload_counter(const struct workload *w, const char *name);
