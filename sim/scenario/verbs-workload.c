@@ -16,13 +16,15 @@
 #include "sim/workload/workload.h"
 
 static const struct scn_param workload_params[] = {
-    { "kind", SCN_K_WORD, SCN_P_POS | SCN_P_REQ, "dma_unmap | inval_storm" },
+    { "kind", SCN_K_WORD, SCN_P_POS | SCN_P_REQ, "dma_unmap | inval_storm | dma_traffic | mixed" },
 };
 
-/* Arguments the library reads as times. */
+/* Arguments the library reads as times: `think`, also namespaced as in
+ * a mixed workload's `unmap.think`. */
 static bool is_time_key(const char *key)
 {
-    return !strcmp(key, "think");
+    const char *dot = strrchr(key, '.');
+    return !strcmp(dot ? dot + 1 : key, "think");
 }
 
 static bool field_text(struct scn_exec *x, const struct scn_field *f, GPtrArray *kv, GError **err)
