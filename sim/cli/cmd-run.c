@@ -10,10 +10,12 @@ int cli_run(int argc, char **argv)
 {
     char *profile = NULL, *trace = NULL, *timeline = NULL, *stats = NULL, *record = NULL;
     char *memory_image = NULL, *save_image = NULL, *restore = NULL;
-    char **sets = NULL;
+    char **sets = NULL, **defines = NULL;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
         { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "override a parameter (repeatable)", "NAME=VALUE" },
+        { "define", 'D', 0, G_OPTION_ARG_STRING_ARRAY, &defines,
+          "set a scenario variable before the first statement (repeatable)", "NAME=VALUE" },
         { "profile", 'p', 0, G_OPTION_ARG_STRING, &profile, "hardware profile (name or .ini path)", "NAME" },
         { "trace", 't', 0, G_OPTION_ARG_STRING, &trace, "enable trace points by glob (comma list)", "PATTERN" },
         { "timeline", 0, 0, G_OPTION_ARG_FILENAME, &timeline, "write a Perfetto/Chrome trace-event timeline", "FILE.json" },
@@ -42,6 +44,7 @@ int cli_run(int argc, char **argv)
         .timeline_path = timeline, .stats_path = stats, .record_path = record,
         .quiet = quiet, .out = stdout,
         .memory_image_path = memory_image, .save_image_path = save_image, .restore_path = restore,
+        .defines = (const char *const *)defines,
     };
     GError *err = NULL;
     rc = scenario_run_file(argv[1], &opts, &err);
@@ -60,6 +63,7 @@ out:
     g_free(save_image);
     g_free(restore);
     g_strfreev(sets);
+    g_strfreev(defines);
     return rc;
 }
 

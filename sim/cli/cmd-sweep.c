@@ -1,6 +1,6 @@
 /*
  * cmd-sweep.c — `smmusim sweep FILE --vary ... --out DIR` (run a grid of
- * parameter values, then merge) and `smmusim merge DIR`.  The work is in
+ * parameter and scenario-variable values, then merge) and `smmusim merge DIR`.  The work is in
  * sweep-*.c (sweep.h); this file is options, messages and exit codes:
  * 0 every point ran and merged, 1 some point failed, 2 a usage or input
  * error (including a missing gnuplot when plots were wanted).
@@ -76,7 +76,8 @@ static gboolean prepare(const struct sweep_opts *o, const char *scenario, const 
     for (char **v = o->vary; ok && v && *v; v++)
         ok = sweep_grid_add_vary(g, *v, err);
     ok = ok && sweep_grid_validate(g, o->profile, o->sets, err) &&
-         sweep_manifest_from_grid(m, g, scenario, o->profile, o->sets, err);
+         sweep_manifest_from_grid(m, g, scenario, o->profile, o->sets, err) &&
+         sweep_grid_check_scenario(g, m->scenario, err);
     sweep_grid_free(g);
     if (ok && g_mkdir_with_parents(dir, 0755) != 0) {
         g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot create %s: %s", dir,
@@ -126,7 +127,8 @@ int cli_sweep(int argc, char **argv)
     struct sweep_opts o = { 0 };
     GOptionEntry entries[] = {
         { "vary", 'v', 0, G_OPTION_ARG_STRING_ARRAY, &o.vary,
-          "vary a parameter: a,b,c or lo..hi[:step|*factor] (repeatable; grid = every combination)", "NAME=VALUES" },
+          "vary a parameter (name with a dot) or a scenario variable (without): a,b,c or lo..hi[:step|*factor] "
+          "(repeatable; grid = every combination)", "NAME=VALUES" },
         { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "fix a parameter in every point", "NAME=VALUE" },
         { "profile", 'p', 0, G_OPTION_ARG_STRING, &o.profile, "hardware profile for every point", "NAME" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "points run in parallel (default: CPUs)", "N" },

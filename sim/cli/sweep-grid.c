@@ -1,7 +1,9 @@
 /*
  * sweep-grid.c — the grid of a parameter sweep: parsing `--vary` value
  * lists and ranges, the cartesian product, stable point ids, and checking
- * every name and value against the parameter registry before any point runs.
+ * every name and value before any point runs: parameters against the
+ * parameter registry, scenario variables against the scenario itself
+ * (parsed with the defines each point will get).
  *
  * Ranges are integer arithmetic on the registry's number syntax (K/M/G
  * suffixes), counted before they are expanded so that a typo such as
@@ -11,6 +13,7 @@
 #include "sim/cli/sweep.h"
 #include "sim/machine/machine.h"
 #include "sim/workload/workload.h"
+#include "sim/scenario/scenario.h"
 
 #define SWEEP_ERR G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE
 
@@ -225,21 +228,44 @@ static gboolean fixed_name_conflicts(const struct sweep_grid *g, char **sets, GE
     return TRUE;
 }
 
-/* Set every value of one axis in the registry, keeping the canonical text. */
+gboolean sweep_axis_is_variable(const char *name)
+{
+    return strchr(name, '.') == NULL;
+}
+
+/* The canonical text of one value: the registry's for a parameter, the
+ * scenario language's for a variable. */
+static char *canonical_value(const struct sweep_axis *a, const char *given, struct sim_params *p,
+                             GError **err)
+{
+    GError *e = NULL;
+    char *canon = NULL;
+    if (sweep_axis_is_variable(a->name)) {
+        char *define = g_strdup_printf("%s=%s", a->name, given);
+        canon = scenario_define_canonical(define, &e);
+        g_free(define);
+    } else if (sim_params_set(p, a->name, given, "--vary", &e)) {
+        canon = sim_params_value_text(p, a->name);
+    }
+    if (!canon) {
+        g_set_error(err, SWEEP_ERR, "--vary %s: %s", a->name, e->message);
+        g_error_free(e);
+    }
+    return canon;
+}
+
+/* Canonicalise every value of one axis, rejecting duplicates. */
 static gboolean canonicalise_axis(struct sweep_axis *a, struct sim_params *p, GError **err)
 {
     GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
     gboolean ok = TRUE;
     for (guint i = 0; ok && i < a->values->len; i++) {
         const char *given = g_ptr_array_index(a->values, i);
-        GError *e = NULL;
-        if (!sim_params_set(p, a->name, given, "--vary", &e)) {
-            g_set_error(err, SWEEP_ERR, "--vary %s: %s", a->name, e->message);
-            g_error_free(e);
+        char *canon = canonical_value(a, given, p, err);
+        if (!canon) {
             ok = FALSE;
             break;
         }
-        char *canon = sim_params_value_text(p, a->name);
         if (g_hash_table_contains(seen, canon)) {
             g_set_error(err, SWEEP_ERR, "--vary %s: value %s is listed twice", a->name, canon);
             g_free(canon);
@@ -272,6 +298,38 @@ gboolean sweep_grid_validate(struct sweep_grid *g, const char *profile, char **s
         ok = canonicalise_axis(g_ptr_array_index(g->axes, i), p, err);
     sim_params_free(p);
     return ok;
+}
+
+/* The defines of a grid's first point, with axis `axis` at value `v`. */
+static GStrv variable_defines(const struct sweep_grid *g, guint axis, guint v)
+{
+    GPtrArray *d = g_ptr_array_new();
+    for (guint a = 0; a < g->axes->len; a++) {
+        const struct sweep_axis *ax = g_ptr_array_index(g->axes, a);
+        if (sweep_axis_is_variable(ax->name))
+            g_ptr_array_add(d, g_strdup_printf("%s=%s", ax->name,
+                                               (char *)g_ptr_array_index(ax->values, a == axis ? v : 0)));
+    }
+    g_ptr_array_add(d, NULL);
+    return (GStrv)g_ptr_array_free(d, FALSE);
+}
+
+gboolean sweep_grid_check_scenario(const struct sweep_grid *g, const char *scenario, GError **err)
+{
+    for (guint a = 0; a < g->axes->len; a++) {
+        const struct sweep_axis *ax = g_ptr_array_index(g->axes, a);
+        if (!sweep_axis_is_variable(ax->name))
+            continue;
+        for (guint v = 0; v < ax->values->len; v++) {
+            GStrv defines = variable_defines(g, a, v);
+            struct scenario *s = scenario_parse_file_defines(scenario, (const char *const *)defines, err);
+            g_strfreev(defines);
+            if (!s)
+                return FALSE;
+            scenario_free(s);
+        }
+    }
+    return TRUE;
 }
 
 const char *sweep_grid_value(const struct sweep_grid *g, size_t point, size_t axis)

@@ -294,8 +294,9 @@ GStrv sweep_point_argv(const struct sweep_manifest *m, size_t point, const char 
         g_ptr_array_add(argv, g_strdup(g_ptr_array_index(m->sets, i)));
     }
     for (guint a = 0; a < m->axes->len; a++) {
-        g_ptr_array_add(argv, g_strdup("--set"));
-        g_ptr_array_add(argv, g_strdup_printf("%s=%s", (char *)g_ptr_array_index(m->axes, a), values[a]));
+        const char *name = g_ptr_array_index(m->axes, a);
+        g_ptr_array_add(argv, g_strdup(sweep_axis_is_variable(name) ? "--define" : "--set"));
+        g_ptr_array_add(argv, g_strdup_printf("%s=%s", name, values[a]));
     }
     g_ptr_array_add(argv, g_strdup("--stats"));
     g_ptr_array_add(argv, g_strdup(stats_path));

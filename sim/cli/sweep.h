@@ -31,8 +31,11 @@
 
 /* ------------------------------------------------------------------ grid */
 
-/* One varied parameter and its values in grid order.  Values are text in
- * parameter syntax; sweep_grid_validate replaces them with the registry's
+/* One axis of the grid and its values in grid order.  A name with a dot is
+ * a parameter (each point runs with --set NAME=VALUE); a name without one is
+ * a scenario variable (each point runs with --define NAME=VALUE, and the
+ * scenario declares it with `let NAME ?= default`).  Values are text in
+ * parameter or scenario syntax; sweep_grid_validate replaces them with their
  * canonical form ("4K" -> "4096"). */
 struct sweep_axis {
     char *name;
@@ -62,12 +65,21 @@ gboolean sweep_parse_values(const char *text, GPtrArray *out, GError **err);
  * exceed SWEEP_MAX_POINTS. */
 gboolean sweep_grid_add_vary(struct sweep_grid *g, const char *spec, GError **err);
 
-/* Check every name and value against the parameter registry (after the
- * profile and the fixed assignments), replace values by their canonical
- * text, and reject a value listed twice or a name both fixed and varied.
- * `profile` and `sets` may be NULL. */
+/* TRUE when an axis name is a scenario variable (it has no dot). */
+gboolean sweep_axis_is_variable(const char *name);
+
+/* Check every parameter name and value against the parameter registry
+ * (after the profile and the fixed assignments), every variable value
+ * against the scenario syntax, replace values by their canonical text, and
+ * reject a value listed twice or a name both fixed and varied.  `profile`
+ * and `sets` may be NULL. */
 gboolean sweep_grid_validate(struct sweep_grid *g, const char *profile, char **sets,
                              GError **err);
+/* With variable axes: parse `scenario` with every value of each variable
+ * (the other variables at their first value), so a name the scenario does
+ * not take, or a value it cannot parse, fails before any point runs with
+ * the scenario's own error.  TRUE at once without variable axes. */
+gboolean sweep_grid_check_scenario(const struct sweep_grid *g, const char *scenario, GError **err);
 
 /* Value of point `point` on axis `axis`. */
 const char *sweep_grid_value(const struct sweep_grid *g, size_t point, size_t axis);
@@ -83,7 +95,7 @@ struct sweep_manifest {
     char *profile;          /* as given, or NULL */
     char *profile_path;     /* resolved absolute .ini path, or NULL */
     GPtrArray *sets;        /* char *, "name=value" */
-    GPtrArray *axes;        /* char *, varied parameter names */
+    GPtrArray *axes;        /* char *, varied parameter and variable names */
     GPtrArray *ids;         /* char *, one per point */
     GPtrArray *values;      /* char ** (axes->len strings), one per point */
 };

@@ -314,6 +314,8 @@ static bool exec_stmt(struct scn_exec *x, const struct scn_stmt *st, GError **er
     switch (st->kind) {
     case ST_LET: {
         struct scn_value val;
+        if (st->u.let.only_if_unset && x->var_set[st->u.let.slot])
+            return true;    /* `?=`: a define or an earlier statement set it */
         if (!scn_eval(x, st->u.let.e, &val, err))
             return false;
         x->vars[st->u.let.slot] = val;
@@ -378,6 +380,34 @@ static void size_state(struct scn_exec *x, const struct scenario *s)
     x->queues = g_new0(struct scn_queue, x->nqueues + 1);
 }
 
+/* The defines of the run options must be those the scenario was parsed
+ * with: they are bound at parse time (a define may be read as a variable
+ * only if the parser knew it). */
+static bool same_defines(const char *const *a, const char *const *b)
+{
+    for (; a && *a; a++, b++)
+        if (!b || !*b || strcmp(*a, *b))
+            return false;
+    return !b || !*b;
+}
+
+static bool set_defines(struct scn_exec *x, const struct scenario *s, GError **err)
+{
+    if (x->opts.defines && !same_defines(x->opts.defines, s->define_texts)) {
+        g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_NAME,
+                    "the run's defines differ from those the scenario was parsed with "
+                    "(parse it with scenario_parse_file_defines)");
+        return false;
+    }
+    for (unsigned i = 0; i < s->ndefines; i++) {
+        x->vars[s->defines[i].slot] = s->defines[i].value;
+        x->var_set[s->defines[i].slot] = true;
+        if (x->rec)
+            scn_rec_define(x->rec, s->define_texts[i]);
+    }
+    return true;
+}
+
 static bool write_outputs(struct scn_exec *x, GError **err)
 {
     if (x->rec) {
@@ -420,7 +450,7 @@ int scenario_run_exec(struct scenario_run *r, const struct scenario *s, GError *
     }
     if (x->opts.timeline_path)
         x->tl = scn_timeline_new();
-    if (!scn_exec_block(x, &s->top, err) || !write_outputs(x, err)) {
+    if (!set_defines(x, s, err) || !scn_exec_block(x, &s->top, err) || !write_outputs(x, err)) {
         if (x->rec) {
             scn_rec_discard(x->rec);
             x->rec = NULL;
@@ -487,12 +517,12 @@ static int run_parsed(struct scenario *s, const struct scenario_opts *opts, GErr
 
 int scenario_run_file(const char *path, const struct scenario_opts *opts, GError **err)
 {
-    return run_parsed(scenario_parse_file(path, err), opts, err);
+    return run_parsed(scenario_parse_file_defines(path, opts ? opts->defines : NULL, err), opts, err);
 }
 
 int scenario_run_string(const char *name, const char *text, const struct scenario_opts *opts, GError **err)
 {
-    return run_parsed(scenario_parse_string(name, text, err), opts, err);
+    return run_parsed(scenario_parse_string_defines(name, text, opts ? opts->defines : NULL, err), opts, err);
 }
 
 int scenario_record(const char *path, const char *record_path, const struct scenario_opts *opts, GError **err)

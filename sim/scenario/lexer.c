@@ -215,7 +215,7 @@ static bool lex_string(struct lexer *l, GError **err)
 static const struct { const char *text; enum scn_tok kind; } operators[] = {
     { "->", TK_ARROW }, { "..", TK_DOTDOT }, { "<<", TK_SHL }, { ">>", TK_SHR },
     { "==", TK_EQ }, { "!=", TK_NE }, { "<=", TK_LE }, { ">=", TK_GE },
-    { "&&", TK_ANDAND }, { "||", TK_OROR },
+    { "&&", TK_ANDAND }, { "||", TK_OROR }, { "?=", TK_QASSIGN },
     { "{", TK_LBRACE }, { "}", TK_RBRACE }, { "(", TK_LPAREN }, { ")", TK_RPAREN },
     { ",", TK_COMMA }, { "=", TK_ASSIGN }, { "+", TK_PLUS }, { "-", TK_MINUS },
     { "*", TK_STAR }, { "/", TK_SLASH }, { "%", TK_PERCENT }, { "&", TK_AMP },

@@ -2,7 +2,7 @@
  * parser.c — tokens to a syntax tree (docs/scenario-format.md).
  *
  *   file      := { statement (NL | ';') }
- *   statement := 'let' NAME '=' expr
+ *   statement := 'let' NAME ('=' | '?=') expr
  *              | 'repeat' expr block
  *              | 'for' NAME 'in' expr '..' expr ['step' expr] block
  *              | 'if' expr block ['else' (block | if-statement)]
@@ -66,6 +66,23 @@ static bool expect_tok(struct scn_parser *p, enum scn_tok kind, const char *what
 static bool var_known(const struct scn_parser *p, const char *name)
 {
     return g_hash_table_contains(p->s->var_index, name);
+}
+
+/* Defines take the first variable slots, so a slot below ndefines is one. */
+static struct scn_define *define_of_slot(const struct scn_parser *p, uint32_t slot)
+{
+    return slot < p->s->ndefines ? &p->s->defines[slot] : NULL;
+}
+
+uint32_t scn_var_assign(struct scn_parser *p, const char *name, const struct scn_pos *pos, const char *how)
+{
+    uint32_t slot = scn_slot(p->s->var_index, p->s->var_names, p->s, name, true, NULL);
+    struct scn_define *d = define_of_slot(p, slot);
+    if (d && !d->declared && !d->overwritten_how) {
+        d->overwritten_how = how;
+        d->overwritten_at = *pos;
+    }
+    return slot;
 }
 
 /* --------------------------------------------------------- expressions */
@@ -233,6 +250,9 @@ static struct scn_expr *parse_primary(struct scn_parser *p, GError **err)
         bool found;
         uint32_t slot = scn_slot(p->s->var_index, p->s->var_names, p->s, t->text, false, &found);
         if (found) {
+            struct scn_define *d = define_of_slot(p, slot);
+            if (d)
+                d->used = true;
             e = new_expr(p, EX_VAR, t->pos);
             e->u.var.slot = slot;
             e->u.var.name = t->text;
@@ -404,11 +424,24 @@ static struct scn_stmt *parse_let(struct scn_parser *p, GError **err)
         return NULL;
     }
     next(p);
-    if (!expect_tok(p, TK_ASSIGN, "'=' after the variable name", err))
+    if (tok(p)->kind == TK_QASSIGN) {
+        st->u.let.only_if_unset = true;
+        next(p);
+    } else if (!expect_tok(p, TK_ASSIGN, "'=' or '?=' after the variable name", err)) {
         return NULL;
+    }
     if (!(st->u.let.e = parse_value(p, err)))
         return NULL;
+    if (!st->u.let.only_if_unset) {
+        st->u.let.slot = scn_var_assign(p, name->text, &name->pos, "with let");
+        return st;
+    }
+    /* `?=` declares a parameter of the scenario: a define of this name is
+     * taken here, unless an earlier statement already overwrote it. */
     st->u.let.slot = scn_slot(p->s->var_index, p->s->var_names, p->s, name->text, true, NULL);
+    struct scn_define *d = define_of_slot(p, st->u.let.slot);
+    if (d && !d->overwritten_how)
+        d->declared = d->used = true;
     return st;
 }
 
@@ -447,7 +480,7 @@ static struct scn_stmt *parse_for(struct scn_parser *p, GError **err)
         if (!(st->u.loop.step = parse_value(p, err)))
             return NULL;
     }
-    st->u.loop.slot = scn_slot(p->s->var_index, p->s->var_names, p->s, name->text, true, NULL);
+    st->u.loop.slot = scn_var_assign(p, name->text, &name->pos, "as a loop variable");
     if (!parse_block(p, &st->u.loop.body, err))
         return NULL;
     return st;
@@ -806,7 +839,7 @@ static bool parse_verb_args(struct scn_parser *p, struct scn_stmt *st, GError **
                     return false;
                 }
                 st->u.verb.outs[st->u.verb.nouts++] =
-                    (int32_t)scn_slot(p->s->var_index, p->s->var_names, p->s, tok(p)->text, true, NULL);
+                    (int32_t)scn_var_assign(p, tok(p)->text, &tok(p)->pos, "as the output of a statement");
                 next(p);
                 if (tok(p)->kind != TK_COMMA)
                     break;
@@ -1037,24 +1070,25 @@ void scenario_free(struct scenario *s)
 
 unsigned scenario_statement_count(const struct scenario *s) { return s->nstmts; }
 
-static struct scenario *parse_top(const char *path, const char *text, GError **err)
+static struct scenario *parse_top(const char *path, const char *text, const char *const *defines,
+                                  GError **err)
 {
     struct scenario *s = scenario_new();
     struct scn_parser p = { 0 };
     p.s = s;
     p.include_stack = g_ptr_array_new_with_free_func(g_free);
-    bool ok;
-    if (text) {
+    bool ok = scn_defines_parse(s, defines, err);
+    if (ok && text) {
         char *copy = g_strdup(text);
         g_ptr_array_add(s->sources, copy);
         g_ptr_array_add(p.include_stack, g_canonicalize_filename(path, NULL));
         ok = parse_tokens(&p, scn_intern(s, path, strlen(path)), copy, strlen(copy), &s->top, err);
-    } else {
+    } else if (ok) {
         struct scn_pos none = { NULL, 0, 0 };
         ok = parse_file_into(&p, path, &none, &s->top, err);
     }
     g_ptr_array_free(p.include_stack, TRUE);
-    if (!ok) {
+    if (!ok || !scn_defines_check(s, err)) {
         scenario_free(s);
         return NULL;
     }
@@ -1063,10 +1097,21 @@ static struct scenario *parse_top(const char *path, const char *text, GError **e
 
 struct scenario *scenario_parse_file(const char *path, GError **err)
 {
-    return parse_top(path, NULL, err);
+    return parse_top(path, NULL, NULL, err);
 }
 
 struct scenario *scenario_parse_string(const char *name, const char *text, GError **err)
 {
-    return parse_top(name ? name : "<string>", text ? text : "", err);
+    return parse_top(name ? name : "<string>", text ? text : "", NULL, err);
+}
+
+struct scenario *scenario_parse_file_defines(const char *path, const char *const *defines, GError **err)
+{
+    return parse_top(path, NULL, defines, err);
+}
+
+struct scenario *scenario_parse_string_defines(const char *name, const char *text, const char *const *defines,
+                                               GError **err)
+{
+    return parse_top(name ? name : "<string>", text ? text : "", defines, err);
 }

@@ -38,6 +38,11 @@ static void at(struct scn_recorder *r, sim_time_t t)
     }
 }
 
+void scn_rec_define(struct scn_recorder *r, const char *define)
+{
+    fprintf(r->f, "# with --define %s\n", define);
+}
+
 void scn_rec_profile(struct scn_recorder *r, const char *profile)
 {
     fprintf(r->f, "profile \"%s\"\n", profile);

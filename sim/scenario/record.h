@@ -23,6 +23,9 @@ struct scn_recorder *scn_rec_open(const char *path, const char *source, GError *
 gboolean scn_rec_close(struct scn_recorder *r, sim_time_t end, GError **err);
 void scn_rec_discard(struct scn_recorder *r);
 
+/* A define the run was given, as a comment: the record is flat and holds
+ * its effect, not the variable. */
+void scn_rec_define(struct scn_recorder *r, const char *define);
 void scn_rec_profile(struct scn_recorder *r, const char *profile);
 void scn_rec_set(struct scn_recorder *r, const char *assignment);
 void scn_rec_machine(struct scn_recorder *r);

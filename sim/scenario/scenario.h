@@ -55,6 +55,13 @@ struct scenario_opts {
     const char *memory_image_path;  /* ELF loaded into memory when the machine is created */
     const char *save_image_path;    /* the machine saved here when the run ends (after idle) */
     const char *restore_path;       /* a saved run the machine is restored from when created */
+    /* Scenario variables given from outside (`--define`): NULL-terminated
+     * "NAME=VALUE", each set before the first statement.  VALUE is a
+     * constant expression (4K, 10us, 1 << 20, "text") or a bare word taken
+     * as a string.  The run functions below that parse the file use them;
+     * scenario_run_exec() requires the scenario to have been parsed with the
+     * same defines (scenario_parse_file_defines). */
+    const char *const *defines;
 };
 
 /* Return codes of the run functions. */
@@ -83,6 +90,18 @@ struct scenario_run;    /* the state of one execution */
 
 struct scenario *scenario_parse_file(const char *path, GError **err);
 struct scenario *scenario_parse_string(const char *name, const char *text, GError **err);
+/* The same with defines ("NAME=VALUE", NULL-terminated, may be NULL).  A
+ * define's errors read "--define NAME:LINE:COL: ..." for its value, and
+ * "--define NAME: ..." when the scenario cannot take it: a name it never
+ * uses, or one it assigns (with plain `let`, as a loop variable, as an
+ * output) before any `let NAME ?= ...` would. */
+struct scenario *scenario_parse_file_defines(const char *path, const char *const *defines, GError **err);
+struct scenario *scenario_parse_string_defines(const char *name, const char *text,
+                                               const char *const *defines, GError **err);
+/* A define's value in canonical text, for comparing and passing on: an
+ * integer in decimal ("4K" -> "4096"), a string as a bare word when it is
+ * one, otherwise quoted.  NULL with err set when "NAME=VALUE" is malformed. */
+char *scenario_define_canonical(const char *define, GError **err);
 void scenario_free(struct scenario *s);
 /* Number of statements in the tree (after includes), for tests. */
 unsigned scenario_statement_count(const struct scenario *s);

@@ -42,6 +42,7 @@ enum scn_tok {
     TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_PERCENT, TK_SHL, TK_SHR,
     TK_AMP, TK_PIPE, TK_CARET, TK_TILDE, TK_NOT,
     TK_EQ, TK_NE, TK_LT, TK_LE, TK_GT, TK_GE, TK_ANDAND, TK_OROR,
+    TK_QASSIGN,                 /* '?=' of `let NAME ?= VALUE` */
 };
 
 struct scn_token {
@@ -163,7 +164,7 @@ struct scn_stmt {
     struct scn_pos pos;
     const char *text;           /* the statement's source line, for messages */
     union {
-        struct { uint32_t slot; struct scn_expr *e; } let;
+        struct { uint32_t slot; struct scn_expr *e; bool only_if_unset; } let;  /* `?=` */
         struct { struct scn_expr *count; struct scn_block body; } repeat;
         struct { uint32_t slot; struct scn_expr *from, *to, *step; struct scn_block body; } loop;
         struct { struct scn_expr *cond; struct scn_block then_b, else_b; } cond;
@@ -239,6 +240,20 @@ bool scn_is_reserved_word(const char *name);
 
 /* ---------------------------------------------------------- the scenario */
 
+/* A variable given from outside the file (`--define NAME=VALUE`): a constant
+ * evaluated when the scenario is parsed and set before the first statement.
+ * The scenario must take it: read it, or declare it with `let NAME ?= ...`
+ * before anything else assigns it; otherwise the define would be lost. */
+struct scn_define {
+    const char *name;           /* interned */
+    uint32_t slot;              /* its variable (defines take the first slots) */
+    struct scn_value value;
+    bool declared;              /* a `let NAME ?=` came before any other assignment */
+    bool used;                  /* declared, or read somewhere */
+    const char *overwritten_how;    /* the first other assignment: "with let", ... */
+    struct scn_pos overwritten_at;
+};
+
 struct scenario {
     GStringChunk *strings;      /* interned names, file names, string literals */
     GPtrArray *allocs;          /* every tree node */
@@ -251,6 +266,9 @@ struct scenario {
     GHashTable *queue_index;
     GPtrArray *queue_names;
     unsigned nstmts;
+    struct scn_define *defines;
+    unsigned ndefines;
+    const char *const *define_texts;    /* as given ("NAME=VALUE"), NULL-terminated */
 };
 
 void *scn_alloc(struct scenario *s, size_t size);
@@ -274,6 +292,14 @@ struct scn_parser {
 bool scn_lex(struct scenario *s, const char *file, const char *src, size_t len, GArray *toks,
              GError **err);
 struct scn_expr *scn_parse_expr(struct scn_parser *p, GError **err);
+/* The slot of a variable a statement assigns (`let`, `for`, `->`, an object
+ * name); `how` ("with let", "as a loop variable", ...) explains to a define
+ * of the same name why it would be overwritten. */
+uint32_t scn_var_assign(struct scn_parser *p, const char *name, const struct scn_pos *pos, const char *how);
+/* Parse every "NAME=VALUE" of `defines` into s->defines (parser.c). */
+bool scn_defines_parse(struct scenario *s, const char *const *defines, GError **err);
+/* After the whole file is parsed: every define is taken by the scenario. */
+bool scn_defines_check(const struct scenario *s, GError **err);
 const char *scn_tok_describe(const struct scn_token *t, char *buf, size_t len);
 
 /* ---------------------------------------------------------------- errors */

@@ -148,7 +148,7 @@ static bool check_decl(struct scn_parser *p, struct scn_stmt *st, GError **err)
         scn_set_error(err, SCENARIO_ERROR_NAME, &n->pos, "'%s' is already a queue", n->word);
         return false;
     }
-    st->u.verb.obj = scn_slot(p->s->var_index, p->s->var_names, p->s, n->word, true, NULL);
+    st->u.verb.obj = scn_var_assign(p, n->word, &n->pos, "as the name of an object");
     return true;
 }
 

@@ -28,7 +28,7 @@ static const struct bad_case bad_cases[] = {
     { "frobnicate\n", "t.trace:1:1: unknown statement 'frobnicate'" },
     { "mmio wrte smmu.CR0 1\n", "t.trace:1:6: unknown mmio operation 'wrte' (did you mean 'write'?)" },
     { "let = 3\n", "t.trace:1:5: expected a variable name after 'let', found '='" },
-    { "let x 3\n", "t.trace:1:7: expected '=' after the variable name, found number 3" },
+    { "let x 3\n", "t.trace:1:7: expected '=' or '?=' after the variable name, found number 3" },
     { "let bits = 3\n", "t.trace:1:5: 'bits' is a function name and cannot be a variable" },
     { "repeat 3 {\nprint 1\n", "t.trace:3:1: missing '}' to close the block opened at 1:10" },
     { "}\n", "t.trace:1:1: unexpected '}' (no block is open)" },

@@ -184,6 +184,62 @@ START_TEST(validate_against_registry)
 }
 END_TEST
 
+START_TEST(variable_axes)
+{
+    /* a name without a dot is a scenario variable: values in scenario syntax */
+    const char *v[] = { "pages=4K,1 << 4", "path=vcmdq,\"two words\"", "smmu.tlbi_cycles=8", NULL };
+    struct sweep_grid *g = grid_of(v);
+    GError *err = NULL;
+    ck_assert(sweep_axis_is_variable("pages"));
+    ck_assert(!sweep_axis_is_variable("smmu.tlbi_cycles"));
+    ck_assert_msg(sweep_grid_validate(g, NULL, NULL, &err), "%s", err ? err->message : "");
+    ck_assert_str_eq(sweep_grid_value(g, 0, 0), "4096");
+    ck_assert_str_eq(sweep_grid_value(g, 2, 0), "16");
+    ck_assert_str_eq(sweep_grid_value(g, 0, 1), "vcmdq");
+    ck_assert_str_eq(sweep_grid_value(g, 1, 1), "\"two words\"");
+
+    /* the scenario is parsed with each value: it must take every variable */
+    char *dir = g_dir_make_tmp("sweep-XXXXXX", &err);
+    char *scn = g_build_filename(dir, "s.trace", NULL);
+    g_file_set_contents(scn, "let pages ?= 1\nlet path ?= \"x\"\nprint pages path\n", -1, &err);
+    ck_assert_msg(sweep_grid_check_scenario(g, scn, &err), "%s", err ? err->message : "");
+    g_file_set_contents(scn, "let pages ?= 1\nprint pages\n", -1, &err);
+    ck_assert(!sweep_grid_check_scenario(g, scn, &err));
+    ck_assert_str_eq(err->message, "--define path: the scenario has no variable 'path'");
+    g_clear_error(&err);
+    g_file_set_contents(scn, "let pages = 1\nlet path ?= 1\n", -1, &err);
+    ck_assert(!sweep_grid_check_scenario(g, scn, &err));
+    ck_assert_ptr_nonnull(strstr(err->message, "--define pages: the scenario assigns 'pages' with let at"));
+    g_clear_error(&err);
+
+    /* each point runs with --define for variables, --set for parameters */
+    g_file_set_contents(scn, "let pages ?= 1\nlet path ?= \"x\"\n", -1, &err);
+    struct sweep_manifest m;
+    ck_assert(sweep_manifest_from_grid(&m, g, scn, NULL, NULL, &err));
+    GStrv argv = sweep_point_argv(&m, 3, "/bin/smmusim", "/o/p.json");
+    char *joined = g_strjoinv(" ", argv);
+    char *want = g_strdup_printf("/bin/smmusim run %s --quiet --define pages=16 --define path=\"two words\" "
+                                 "--set smmu.tlbi_cycles=8 --stats /o/p.json", scn);
+    ck_assert_str_eq(joined, want);
+    g_free(want);
+    g_free(joined);
+    g_strfreev(argv);
+    sweep_manifest_clear(&m);
+    g_unlink(scn);
+    g_rmdir(dir);
+    g_free(scn);
+    g_free(dir);
+    sweep_grid_free(g);
+
+    const char *bad[] = { "pages=4,1 +", NULL };
+    expect_validate_error(bad, NULL, "--vary pages: --define pages:1:4: expected a value, found end of line");
+    const char *dup[] = { "pages=4K,4096", NULL };
+    expect_validate_error(dup, NULL, "--vary pages: value 4096 is listed twice");
+    const char *call[] = { "pages=now()", NULL };
+    expect_validate_error(call, NULL, "the function now() cannot be used in it");
+}
+END_TEST
+
 START_TEST(manifest_round_trip)
 {
     const char *v[] = { "smmu.tlbi_cycles=8,16", "smmu.clock_mhz=1000,2000", NULL };
@@ -280,6 +336,7 @@ int main(void)
     tcase_add_test(tc, cartesian_order_and_ids);
     tcase_add_test(tc, bad_vary);
     tcase_add_test(tc, validate_against_registry);
+    tcase_add_test(tc, variable_axes);
     tcase_add_test(tc, manifest_round_trip);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
