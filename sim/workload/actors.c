@@ -168,12 +168,34 @@ static int vcpu_next_state(const struct wl_vcpu *v)
 
 static void vcpu_trap(struct wl_vcpu *v);
 
+/*
+ * A queue's insertion point — Linux's command-queue producer, where CPUs
+ * reserve slots with a compare-and-swap on the shared producer word and the
+ * owner writes PROD — serialises every CPU issuing on the same queue.  This
+ * is what several queues buy: CPUs on different queues never wait here.
+ * Returns true when `lock` is free (and takes it for `hold`); otherwise the
+ * caller retries in `state` once it frees.
+ */
+static bool queue_acquire(struct wl_vcpu *v, unsigned lock, sim_time_t hold, int state)
+{
+    struct workload *w = v->w;
+    sim_time_t now = sim_now(sched_of(w));
+    if (w->qlock[lock] > now) {
+        w->bd.queue_lock += w->qlock[lock] - now;
+        vcpu_after(v, state, w->qlock[lock] - now);
+        return false;
+    }
+    w->qlock[lock] = now + hold;
+    return true;
+}
+
 static void vcpu_issue_guest(struct wl_vcpu *v)
 {
     struct workload *w = v->w;
     bool sync;
     unsigned k = chunk_len(v, &sync);
     uint32_t need = k + (sync ? 1u : 0u);
+    sim_time_t hold = w->c.guest_insert + need * w->c.cmd_write;
     if (guest_cmdq_space(v->q) < need) {
         /* arm_smmu_cmdq_poll_until_not_full: refresh CONS, back off. */
         bool err = guest_cmdq_read_cons(v->q);
@@ -185,6 +207,8 @@ static void vcpu_issue_guest(struct wl_vcpu *v)
         }
         w->bd.mmio += guest_read_cost(w);
     }
+    if (!queue_acquire(v, v->qidx, hold, WL_ST_ISSUE))
+        return;
     for (unsigned i = 0; i < k; i++)
         guest_cmdq_write(v->q, v->cmds + 2 * (v->next + i));
     if (sync) {
@@ -201,7 +225,8 @@ static void vcpu_issue_guest(struct wl_vcpu *v)
     v->wait_sync = sync;
     v->target = v->q->prod;
     w->bd.cmd_write += need * w->c.cmd_write;
-    vcpu_after(v, VCPU_PUBLISH, need * w->c.cmd_write);
+    w->bd.queue_lock += w->c.guest_insert;
+    vcpu_after(v, VCPU_PUBLISH, hold);
 }
 
 static void vcpu_publish(struct wl_vcpu *v)
@@ -253,6 +278,9 @@ static void vcpu_issue_host(struct wl_vcpu *v)
     bool sync;
     unsigned k = chunk_len(v, &sync);
     uint64_t ticket;
+    sim_time_t cost = w->c.host_submit + (k + (sync ? 1u : 0u)) * w->c.host_cmd_write;
+    if (!queue_acquire(v, WL_HOST_LOCKS + (unsigned)(v->host_queue + 1), w->c.host_insert + cost, WL_ST_ISSUE))
+        return;
     if (iommufd_shim_host_submit(v->host_queue, v->cmds + 2 * v->next, k, sync, &ticket)) {
         if (errno != EAGAIN) {
             wl_fail(w, "host queue %d submit: %s", v->host_queue, g_strerror(errno));
@@ -263,7 +291,8 @@ static void vcpu_issue_host(struct wl_vcpu *v)
         vcpu_after(v, WL_ST_ISSUE, w->c.host_mmio_read + w->c.host_poll);
         return;
     }
-    sim_time_t cost = w->c.host_submit + (k + (sync ? 1u : 0u)) * w->c.host_cmd_write;
+    w->bd.queue_lock += w->c.host_insert;
+    cost += w->c.host_insert;
     w->ct.cmds += k;
     if (w->queue_cmds)
         w->queue_cmds[v->qidx] += k;

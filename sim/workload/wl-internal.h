@@ -13,6 +13,8 @@
 #include "sim/workload/workload.h"
 #include "kernel_shim/guest/guest-smmu.h"
 
+#define WL_HOST_LOCKS 130   /* the SMMU CMDQ + up to 128 LVCMDQs, and a spare */
+
 enum wl_kind { WL_DMA_UNMAP, WL_INVAL_STORM, WL_DMA_TRAFFIC, WL_MIXED };
 enum wl_path { WL_PATH_VCMDQ, WL_PATH_TRAPPED, WL_PATH_HOST_CMDQ, WL_PATH_HOST_VCMDQ };
 
@@ -23,11 +25,12 @@ struct wl_costs {
         host_mmio_read, host_poll;
     sim_time_t timeout;
     unsigned cmds_per_ioctl;    /* commands the VMM relays per IOMMU_HWPT_INVALIDATE */
+    sim_time_t guest_insert, host_insert;   /* holding a queue's insertion point */
 };
 
 /* Where time went (ps), summed over actors. */
 struct wl_breakdown {
-    uint64_t guest_sw, cmd_write, mmio, trap, vmm, host_queue, poll_wait, space_wait;
+    uint64_t guest_sw, cmd_write, mmio, trap, vmm, host_queue, poll_wait, space_wait, queue_lock;
 };
 
 struct wl_counters {
@@ -109,6 +112,9 @@ struct workload {
     struct sim_hist latency;
     struct wl_breakdown bd;
     struct wl_counters ct;
+    /* When each queue's insertion point is free: [0..] guest LVCMDQs (or the
+     * emulated queue), [WL_HOST_LOCKS..] the SMMU CMDQ then VINTF0's LVCMDQs. */
+    sim_time_t qlock[2 * WL_HOST_LOCKS];
     uint64_t *queue_cmds;       /* LVCMDQ paths: commands per LVCMDQ (nqueues) */
     /* dma_traffic and mixed: the DMA side (dma.c); mixed: the invalidating
      * side runs as `sub`, a dma_unmap or inval_storm workload */

@@ -44,6 +44,12 @@ static const struct sim_param_def workload_params[] = {
     { "vmm.cmds_per_ioctl", SIM_PARAM_U64, "63", "commands",
       "commands the VMM relays per IOMMU_HWPT_INVALIDATE; each call waits for its host CMD_SYNC "
       "(1 = forwarding one command at a time, as QEMU's accelerated vSMMU does)", 1, 4096, NULL },
+    { "guest.cmdq_insert_ns", SIM_PARAM_U64, "60", "ns",
+      "holding a queue's insertion point per chunk (slot reservation + PROD ownership); vCPUs "
+      "sharing a queue serialise on it", 0, 100000000, NULL },
+    { "host.cmdq_insert_ns", SIM_PARAM_U64, "60", "ns",
+      "holding a host queue's insertion point per chunk; threads sharing a queue serialise on it",
+      0, 100000000, NULL },
     { "host.submit_ns", SIM_PARAM_U64, "300", "ns",
       "host driver: one command-list insertion (lock, PROD publish)", 0, 100000000, NULL },
     { "host.cmd_write_ns", SIM_PARAM_U64, "5", "ns",
@@ -184,6 +190,8 @@ static void read_costs(struct workload *w)
     c->vmm_per_cmd = ns_param(p, "vmm.per_cmd_ns");
     c->ioctl = ns_param(p, "vmm.ioctl_ns");
     c->cmds_per_ioctl = (unsigned)sim_params_u64(p, "vmm.cmds_per_ioctl");
+    c->guest_insert = ns_param(p, "guest.cmdq_insert_ns");
+    c->host_insert = ns_param(p, "host.cmdq_insert_ns");
     c->host_submit = ns_param(p, "host.submit_ns");
     c->host_cmd_write = ns_param(p, "host.cmd_write_ns");
     c->host_mmio_read = ns_param(p, "host.mmio_read_ns");
@@ -485,7 +493,7 @@ static void register_stats(struct workload *w)
     C(bd.guest_sw, "time.guest_sw_ps") C(bd.cmd_write, "time.cmd_write_ps")
     C(bd.mmio, "time.mmio_ps") C(bd.trap, "time.trap_ps") C(bd.vmm, "time.vmm_ps")
     C(bd.host_queue, "time.host_queue_ps") C(bd.poll_wait, "time.sync_wait_ps")
-    C(bd.space_wait, "time.queue_full_ps")
+    C(bd.space_wait, "time.queue_full_ps") C(bd.queue_lock, "time.queue_lock_ps")
 #undef C
     g_autofree char *h = g_strconcat(pre, "latency", NULL);
     sim_stats_add_hist(s, h, "ps", &w->latency);
@@ -690,9 +698,9 @@ void workload_print_summary(const struct workload *w, FILE *out)
     fprintf(out, "  time ns: guest_sw %" G_GUINT64_FORMAT " cmd_write %" G_GUINT64_FORMAT
             " mmio %" G_GUINT64_FORMAT " trap %" G_GUINT64_FORMAT " vmm %" G_GUINT64_FORMAT
             " host_queue %" G_GUINT64_FORMAT " sync_wait %" G_GUINT64_FORMAT " queue_full %"
-            G_GUINT64_FORMAT "\n", b->guest_sw / 1000, b->cmd_write / 1000, b->mmio / 1000,
-            b->trap / 1000, b->vmm / 1000, b->host_queue / 1000, b->poll_wait / 1000,
-            b->space_wait / 1000);
+            G_GUINT64_FORMAT " queue_lock %" G_GUINT64_FORMAT "\n", b->guest_sw / 1000,
+            b->cmd_write / 1000, b->mmio / 1000, b->trap / 1000, b->vmm / 1000, b->host_queue / 1000,
+            b->poll_wait / 1000, b->space_wait / 1000, b->queue_lock / 1000);
 }
 
 void workload_free(struct workload *w)
