@@ -257,6 +257,7 @@ bool scn_wait_until(struct scn_exec *x, const struct scn_stmt *st, const struct 
         }
         if (!run_status_ok(x, sim_machine_run_until(x->m, next_t), &st->pos, err))
             return false;
+        scn_progress_tick(x);
     }
 }
 
@@ -311,6 +312,7 @@ static bool exec_expect_error(struct scn_exec *x, const struct scn_stmt *st, GEr
 static bool exec_stmt(struct scn_exec *x, const struct scn_stmt *st, GError **err)
 {
     uint64_t v;
+    scn_progress_tick(x);
     switch (st->kind) {
     case ST_LET: {
         struct scn_value val;
@@ -443,6 +445,7 @@ int scenario_run_exec(struct scenario_run *r, const struct scenario *s, GError *
     g_return_val_if_fail(!x->s, SCENARIO_ERROR_EXIT);
     size_state(x, s);
     x->host_start_us = g_get_monotonic_time();
+    scn_progress_init(x);
     if (x->opts.record_path) {
         x->rec = scn_rec_open(x->opts.record_path, s->top.n ? s->top.stmts[0]->pos.file : "", err);
         if (!x->rec)
@@ -450,7 +453,9 @@ int scenario_run_exec(struct scenario_run *r, const struct scenario *s, GError *
     }
     if (x->opts.timeline_path)
         x->tl = scn_timeline_new();
-    if (!set_defines(x, s, err) || !scn_exec_block(x, &s->top, err) || !write_outputs(x, err)) {
+    bool ok = set_defines(x, s, err) && scn_exec_block(x, &s->top, err);
+    scn_progress_done(x);
+    if (!ok || !write_outputs(x, err)) {
         if (x->rec) {
             scn_rec_discard(x->rec);
             x->rec = NULL;

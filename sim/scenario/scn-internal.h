@@ -360,12 +360,28 @@ struct scn_exec {
     struct scn_iommufd *ifd;    /* iommufd shim state (verbs-iommufd.c) */
     struct scn_xlate *xlate;    /* arenas, page tables, endpoints (verbs-xlate.c) */
     gint64 host_start_us;
+    struct {                        /* progress line (progress.c) */
+        bool enabled, shown;
+        unsigned ticks;
+        gint64 last_us;
+        uint64_t last_cmds;
+    } progress;
     unsigned block_depth;
     struct scn_image_state *image;  /* the last image loaded (verbs-image.c) */
 };
 
 bool scn_eval(struct scn_exec *x, const struct scn_expr *e, struct scn_value *out, GError **err);
 bool scn_eval_u64(struct scn_exec *x, const struct scn_expr *e, uint64_t *out, GError **err);
+/* Progress line on stderr for long runs (only on a terminal, not quiet). */
+void scn_progress_init(struct scn_exec *x);
+void scn_progress_check(struct scn_exec *x);
+void scn_progress_done(struct scn_exec *x);
+static inline void scn_progress_tick(struct scn_exec *x)
+{
+    if (SIM_UNLIKELY(x->progress.enabled) && ++x->progress.ticks >= 4096)
+        scn_progress_check(x);
+}
+
 /* Set a SCENARIO_ERROR_VALUE error at pos; returns false. */
 bool scn_value_error(GError **err, const struct scn_pos *pos, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* A binary (not && / ||) expression applied to operands already evaluated,
