@@ -113,6 +113,26 @@ struct iommu_ioas_unmap {
     __aligned_u64 length;
 };
 
+/* ---- IOMMU_OPTION ---- */
+enum iommufd_option {
+    IOMMU_OPTION_RLIMIT_MODE = 0,
+    IOMMU_OPTION_HUGE_PAGES = 1,
+};
+
+enum iommufd_option_ops {
+    IOMMU_OPTION_OP_SET = 0,
+    IOMMU_OPTION_OP_GET = 1,
+};
+
+struct iommu_option {
+    __u32 size;
+    __u32 option_id;
+    __u16 op;
+    __u16 __reserved;
+    __u32 object_id;
+    __aligned_u64 val64;
+};
+
 /* ---- IOMMU_HWPT_ALLOC ---- */
 enum iommufd_hwpt_alloc_flags {
     IOMMU_HWPT_ALLOC_NEST_PARENT = 1 << 0,

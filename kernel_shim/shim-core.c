@@ -434,6 +434,7 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
     IOCTL_OP(IOMMU_IOAS_ALLOC, iommufd_ioas_alloc_ioctl, iommu_ioas_alloc, out_ioas_id),
     IOCTL_OP(IOMMU_IOAS_MAP, iommufd_ioas_map_ioctl, iommu_ioas_map, iova),
     IOCTL_OP(IOMMU_IOAS_UNMAP, iommufd_ioas_unmap_ioctl, iommu_ioas_unmap, length),
+    IOCTL_OP(IOMMU_OPTION, iommufd_option_ioctl, iommu_option, val64),
     IOCTL_OP(IOMMU_HWPT_ALLOC, iommufd_hwpt_alloc_ioctl, iommu_hwpt_alloc, __reserved),
     IOCTL_OP(IOMMU_GET_HW_INFO, iommufd_get_hw_info_ioctl, iommu_hw_info, __reserved),
     IOCTL_OP(IOMMU_HWPT_INVALIDATE, iommufd_hwpt_invalidate_ioctl, iommu_hwpt_invalidate,

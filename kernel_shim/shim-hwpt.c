@@ -5,8 +5,11 @@
  *   - on an IOAS with NEST_PARENT: an SMMUv3 stage-2 paging domain.  The
  *     shim writes a real VMSAv8-64 stage-2 table (4 KiB granule, start level
  *     from the IPA size) into simulated host memory, mapping every IOAS page
- *     to its pinned frame, and keeps it in step with later IOAS_MAP/UNMAP
- *     (an unmap ends with TLBI_S12_VMALL + CMD_SYNC for the domain's VMID);
+ *     to its pinned frame — with a level-2 block wherever 2 MiB of IOVA and
+ *     of contiguous pinned frames line up, as iommu_map picks page sizes,
+ *     unless IOMMU_OPTION_HUGE_PAGES is 0 — and keeps it in step with later
+ *     IOAS_MAP/UNMAP (an unmap ends with TLBI_S12_VMALL + CMD_SYNC for the
+ *     domain's VMID);
  *   - on a vIOMMU: a nested domain holding the 16-byte guest STE after
  *     arm_smmu_validate_vste (EIO rules).
  * Attaching a bound device programs its STE (smmuv3.md §3.2): S2-only for
@@ -50,9 +53,14 @@
 
 #define CMDQ_OP_TLBI_S12_VMALL 0x28u
 
-/* Stage-2 descriptors, 4 KiB granule (VMSAv8-64). */
+/* Stage-2 descriptors, 4 KiB granule (VMSAv8-64): level-2 blocks of 2 MiB,
+ * level-3 pages of 4 KiB. */
 #define S2_GRANULE 4096ull
+#define S2_BLOCK (2ull << 20)          /* a level-2 block */
 #define PTE_VALID_TABLE 3ull
+#define PTE_TYPE_MASK 3ull
+#define PTE_BLOCK 1ull                  /* levels 1-2 */
+#define PTE_PAGE 3ull                   /* level 3 */
 #define PTE_ADDR_MASK 0x0000FFFFFFFFF000ull
 #define PTE_S2_MEMATTR_WB (0xfull << 2)
 #define PTE_S2AP_R (1ull << 6)
@@ -79,14 +87,22 @@ static uint64_t s2_table_alloc(struct iommufd_hwpt_paging *hwpt)
     return pa;
 }
 
-/* Address of the level-3 descriptor for ipa, creating tables if asked. */
-static uint64_t s2_walk(struct iommufd_hwpt_paging *hwpt, uint64_t ipa, bool create, int *err)
+/* The descriptor slot for ipa at `leaf_level` (2: a 2 MiB block, 3: a
+ * 4 KiB page), creating tables if asked; 0 when a table is missing (or, on
+ * the way to level 3, a block covers ipa: the IOAS never lets a block and a
+ * page share 2 MiB, so that is -EEXIST). */
+static uint64_t s2_slot(struct iommufd_hwpt_paging *hwpt, uint64_t ipa, unsigned leaf_level,
+                        bool create, int *err)
 {
     uint64_t table = hwpt->s2_root;
-    for (unsigned level = s2_start_level(); level < 3; level++) {
+    for (unsigned level = s2_start_level(); level < leaf_level; level++) {
         uint64_t slot = table + ((ipa >> (12 + 9 * (3 - level))) & 511) * 8;
         uint64_t desc;
         sim_mem_read64(shim.hw.mem, slot, &desc);
+        if ((desc & PTE_TYPE_MASK) == PTE_BLOCK) {
+            *err = -EEXIST;
+            return 0;
+        }
         if (!(desc & 1)) {
             if (!create)
                 return 0;
@@ -100,16 +116,37 @@ static uint64_t s2_walk(struct iommufd_hwpt_paging *hwpt, uint64_t ipa, bool cre
         }
         table = desc & PTE_ADDR_MASK;
     }
-    return table + ((ipa >> 12) & 511) * 8;
+    return table + ((ipa >> (12 + 9 * (3 - leaf_level))) & 511) * 8;
 }
 
+/* Clears a 2 MiB block at ipa; false when ipa's level-2 slot is no block. */
+static bool s2_clear_block(struct iommufd_hwpt_paging *hwpt, uint64_t ipa)
+{
+    int err = 0;
+    uint64_t slot = s2_slot(hwpt, ipa, 2, false, &err), desc = 0;
+    if (slot)
+        sim_mem_read64(shim.hw.mem, slot, &desc);
+    if (!slot || (desc & PTE_TYPE_MASK) != PTE_BLOCK)
+        return false;
+    sim_mem_write64(shim.hw.mem, slot, 0);
+    return true;
+}
+
+/* Areas are never split (shim-ioas.c), so a block lies wholly inside the
+ * range being unmapped: it goes as one descriptor. */
 static void s2_unmap_range(struct iommufd_hwpt_paging *hwpt, uint64_t ipa, uint64_t len)
 {
-    for (uint64_t off = 0; off < len; off += S2_GRANULE) {
+    uint64_t off = 0;
+    while (off < len) {
+        if (!((ipa + off) & (S2_BLOCK - 1)) && s2_clear_block(hwpt, ipa + off)) {
+            off += S2_BLOCK;
+            continue;
+        }
         int err = 0;
-        uint64_t slot = s2_walk(hwpt, ipa + off, false, &err);
+        uint64_t slot = s2_slot(hwpt, ipa + off, 3, false, &err);
         if (slot)
             sim_mem_write64(shim.hw.mem, slot, 0);
+        off += S2_GRANULE;
     }
 }
 
@@ -121,25 +158,55 @@ static int s2_tlbi_vmid(uint16_t vmid)
     return host_smmu_issue(cmd, 1, true);
 }
 
+static uint64_t area_pa(const struct iopt_area *area, uint64_t off)
+{
+    return area->pa[off >> shim.page_shift] + (off & (shim.page_size - 1));
+}
+
+/* iommu_map's page-size choice: a 2 MiB block where IOVA and PA are both
+ * 2 MiB-aligned, the area covers the whole 2 MiB and its pinned frames
+ * are contiguous across it — unless the IOAS disabled large pages. */
+static bool area_block_fits(const struct iommufd_hwpt_paging *hwpt, const struct iopt_area *area,
+                            uint64_t off)
+{
+    if (hwpt->ioas->disable_large_pages || ((area->iova + off) & (S2_BLOCK - 1)) ||
+        area->length - off < S2_BLOCK)
+        return false;
+    uint64_t pa = area_pa(area, off);
+    if (pa & (S2_BLOCK - 1))
+        return false;
+    for (uint64_t p = shim.page_size; p < S2_BLOCK; p += shim.page_size)
+        if (area_pa(area, off + p) != pa + p)
+            return false;
+    return true;
+}
+
+static uint64_t area_s2_attr(const struct iopt_area *area)
+{
+    uint64_t attr = PTE_S2_MEMATTR_WB | PTE_SH_ISH | PTE_AF;
+    if (area->prot & IOMMU_IOAS_MAP_READABLE)
+        attr |= PTE_S2AP_R;
+    if (area->prot & IOMMU_IOAS_MAP_WRITEABLE)
+        attr |= PTE_S2AP_W;
+    return attr;
+}
+
 int hwpt_paging_map_area(struct iommufd_hwpt_paging *hwpt, struct iopt_area *area)
 {
     int rc = iopt_area_pin(area);
     if (rc)
         return rc;
-    uint64_t attr = PTE_VALID_TABLE | PTE_S2_MEMATTR_WB | PTE_SH_ISH | PTE_AF;
-    if (area->prot & IOMMU_IOAS_MAP_READABLE)
-        attr |= PTE_S2AP_R;
-    if (area->prot & IOMMU_IOAS_MAP_WRITEABLE)
-        attr |= PTE_S2AP_W;
-    for (uint64_t off = 0; off < area->length; off += S2_GRANULE) {
-        uint64_t slot = s2_walk(hwpt, area->iova + off, true, &rc);
+    uint64_t attr = area_s2_attr(area);
+    for (uint64_t off = 0; off < area->length;) {
+        bool block = area_block_fits(hwpt, area, off);
+        uint64_t slot = s2_slot(hwpt, area->iova + off, block ? 2 : 3, true, &rc);
         if (!slot) {
             s2_unmap_range(hwpt, area->iova, off);
             iopt_area_unpin(area);
             return rc;
         }
-        uint64_t pa = area->pa[off >> shim.page_shift] + (off & (shim.page_size - 1));
-        sim_mem_write64(shim.hw.mem, slot, pa | attr);
+        sim_mem_write64(shim.hw.mem, slot, area_pa(area, off) | attr | (block ? PTE_BLOCK : PTE_PAGE));
+        off += block ? S2_BLOCK : S2_GRANULE;
     }
     return 0;
 }

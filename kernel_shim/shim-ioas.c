@@ -415,3 +415,36 @@ void iommufd_ioas_destroy(struct iommufd_object *obj)
         g_ptr_array_free(ioas->domains, TRUE);
     }
 }
+
+/* --------------------------------------------------------------- option */
+
+/* iopt_disable_large_pages: refused once a domain already holds mappings,
+ * since its block descriptors would stay. */
+static int ioas_set_huge_pages(struct iommufd_ioas *ioas, uint64_t val)
+{
+    if (val > 1)
+        return -EINVAL;
+    if (val == 0 && !ioas->disable_large_pages && ioas->domains->len && ioas->areas->len)
+        return -EINVAL;
+    ioas->disable_large_pages = val == 0;
+    return 0;
+}
+
+/* iommufd_option (iommufd.md §2.1 table, 0x87): reserved bits first, then
+ * the option, then the object, then the operation. */
+int iommufd_option_ioctl(struct iommufd_ucmd *ucmd)
+{
+    struct iommu_option *cmd = ucmd->cmd;
+    if (cmd->__reserved || cmd->option_id != IOMMU_OPTION_HUGE_PAGES)
+        return -EOPNOTSUPP;
+    struct iommufd_ioas *ioas = iommufd_get_ioas(ucmd->ictx, cmd->object_id);
+    if (!ioas)
+        return -ENOENT;
+    if (cmd->op == IOMMU_OPTION_OP_GET) {
+        cmd->val64 = !ioas->disable_large_pages;
+        return 0;
+    }
+    if (cmd->op == IOMMU_OPTION_OP_SET)
+        return ioas_set_huge_pages(ioas, cmd->val64);
+    return -EOPNOTSUPP;
+}

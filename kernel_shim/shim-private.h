@@ -197,6 +197,7 @@ struct iommufd_ioas {
     struct iommufd_object obj;
     GPtrArray *areas;       /* struct iopt_area *, sorted by iova */
     GPtrArray *domains;     /* struct iommufd_hwpt_paging * filled from it */
+    bool disable_large_pages;   /* IOMMU_OPTION_HUGE_PAGES = 0: PAGE_SIZE mappings only */
 };
 
 /* An internal access (iommufd_access analogue): pins [iova, iova+len). */
@@ -220,6 +221,8 @@ uint64_t iopt_iova_to_pa(struct iommufd_ioas *ioas, uint64_t iova);
 int iommufd_ioas_alloc_ioctl(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_map_ioctl(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_unmap_ioctl(struct iommufd_ucmd *ucmd);
+/* IOMMU_OPTION: HUGE_PAGES per IOAS; RLIMIT_MODE is not modelled (EOPNOTSUPP). */
+int iommufd_option_ioctl(struct iommufd_ucmd *ucmd);
 void iommufd_ioas_destroy(struct iommufd_object *obj);
 
 /* ----------------------------------------------------------------- HWPT */

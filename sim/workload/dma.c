@@ -179,13 +179,7 @@ gboolean wl_dma_parse(struct wl_dma *d, const char *kv, const char *key, const c
 gboolean wl_dma_check(struct wl_dma *d, GError **err)
 {
     const char *why = NULL;
-    if (d->page_shift != 12)
-        /* The shim's stage-2 builder writes 4 KiB page descriptors only
-         * (docs/iommufd-shim.md), so a 2 MiB mapping cannot be a block
-         * descriptor: refuse rather than silently measure 4 KiB pages. */
-        why = "page=2M needs stage-2 block descriptors, which the iommufd shim does not write "
-              "(its stage-2 maps 4 KiB pages only); use page=4K";
-    else if (d->working_set % d->size)
+    if (d->working_set % d->size)
         why = "working_set must be a multiple of size";
     else if (d->working_set & ((1ull << d->page_shift) - 1))
         why = "working_set must be a multiple of the page size";
@@ -310,6 +304,20 @@ static void sample(const struct wl_dma *d, struct dma_sample *s)
     }
 }
 
+/* page=4K: IOMMU_OPTION_HUGE_PAGES = 0 keeps every stage-2 mapping at
+ * PAGE_SIZE whatever the pinned layout; page=2M leaves large pages on, so
+ * the shim writes 2 MiB blocks where the pinned frames allow (checked
+ * after setup by check_granule). */
+static gboolean set_huge_pages(struct wl_dma *d, GError **err)
+{
+    struct iommu_option opt = { .size = sizeof(opt), .option_id = IOMMU_OPTION_HUGE_PAGES,
+                                .op = IOMMU_OPTION_OP_SET, .object_id = d->ioas_id,
+                                .val64 = d->page_shift > 12 };
+    if (iommufd_shim_ioctl(d->fd, IOMMU_OPTION, &opt))
+        return wl_shim_fail(err, "IOMMU_OPTION HUGE_PAGES (DMA)");
+    return TRUE;
+}
+
 static gboolean map_buffer(struct wl_dma *d, GError **err)
 {
     /* 2 MiB alignment keeps the buffer huge-page friendly for the pinning
@@ -325,6 +333,8 @@ static gboolean map_buffer(struct wl_dma *d, GError **err)
     if (iommufd_shim_ioctl(d->fd, IOMMU_IOAS_ALLOC, &ioas))
         return wl_shim_fail(err, "IOMMU_IOAS_ALLOC (DMA)");
     d->ioas_id = ioas.out_ioas_id;
+    if (!set_huge_pages(d, err))
+        return FALSE;
     struct iommu_ioas_map map = {
         .size = sizeof(map), .ioas_id = d->ioas_id, .user_va = (uintptr_t)d->buf,
         .length = len, .iova = DMA_IOVA_BASE,
@@ -375,6 +385,20 @@ static gboolean attach_endpoints(struct wl_dma *d, GError **err)
     return TRUE;
 }
 
+/* The mapping granule the SMMU walked must be the one asked for: with
+ * page=2M the pinned frames have to be 2 MiB-contiguous and aligned. */
+static gboolean check_granule(const struct wl_dma *d, const struct smmu_txn_result *r,
+                              GError **err)
+{
+    if (r->size_log2 == d->page_shift)
+        return TRUE;
+    g_set_error(err, WORKLOAD_ERROR, WORKLOAD_ERROR_SETUP,
+                "workload setup: page=%s but the DMA buffer is mapped with %llu KiB pages: its "
+                "pinned frames are not 2 MiB-contiguous and aligned (use shim.pin_layout=huge2m)",
+                d->page_shift > 12 ? "2M" : "4K", (1ull << r->size_log2) >> 10);
+    return FALSE;
+}
+
 /* The kernel keeps the domain's VMID in its domain; the uAPI does not
  * return it.  It is learnt from the SMMU's answer to one functional
  * translation of the first page (before the statistics are sampled). */
@@ -389,7 +413,7 @@ static gboolean learn_vmid(struct wl_dma *d, GError **err)
         return FALSE;
     }
     d->vmid = r.vmid;
-    return TRUE;
+    return check_granule(d, &r, err);
 }
 
 gboolean wl_dma_setup(struct wl_dma *d, GError **err)

@@ -406,6 +406,62 @@ START_TEST(test_dma_ats)
 }
 END_TEST
 
+/* page=2M: the shim maps the buffer with 2 MiB stage-2 blocks, so a
+ * working set four times the TLB's 4 KiB reach (2048 x 4 KiB) fits even the
+ * micro-TLB; page=4K (IOMMU_OPTION_HUGE_PAGES = 0) walks for most accesses. */
+START_TEST(test_dma_page_2m)
+{
+    uint64_t small_pages, huge;
+    const char *a[] = { "working_set=32M", "pattern=random", "transactions=2000", "page=4K",
+                        "name=p4k", NULL };
+    struct workload *w = dma("dma_traffic", a, &small_pages);
+    uint64_t walks_4k = workload_counter(w, "walks");
+    ck_assert_uint_eq(workload_counter(w, "faults"), 0);
+    ck_assert_uint_gt(walks_4k, 1000);
+    workload_free(w);
+    const char *b[] = { "working_set=32M", "pattern=random", "transactions=2000", "page=2M",
+                        "name=p2m", NULL };
+    w = dma("dma_traffic", b, &huge);
+    ck_assert_uint_eq(workload_counter(w, "faults"), 0);
+    ck_assert_uint_le(workload_counter(w, "walks"), 16);   /* one per 2 MiB block at most */
+    ck_assert_uint_gt(workload_counter(w, "utlb.hit_ppm"), 900000);   /* 16 blocks fit it */
+    workload_free(w);
+    ck_assert_uint_lt(huge, small_pages);
+}
+END_TEST
+
+/* page=2M where the pinned frames cannot form blocks is a setup error
+ * naming the fix; with huge2m pinning it runs on blocks. */
+static void machine_with_layout(const char *layout)
+{
+    GError *err = NULL;
+    sim_machine_free(machine);
+    ck_assert(sim_params_set(params, "shim.pin_layout", layout, "test", &err));
+    machine = sim_machine_new(params, &err);
+    ck_assert_msg(machine, "%s", err ? err->message : "?");
+}
+
+START_TEST(test_dma_page_2m_needs_blocks)
+{
+    machine_with_layout("scattered");
+    GError *err = NULL;
+    const char *a[] = { "working_set=4M", "page=2M", "transactions=10", NULL };
+    struct workload *w = workload_new(machine, "dma_traffic", a, &err);
+    ck_assert_msg(w, "%s", err ? err->message : "?");
+    ck_assert(!workload_run(w, &err));
+    ck_assert(g_error_matches(err, WORKLOAD_ERROR, WORKLOAD_ERROR_SETUP));
+    ck_assert_ptr_nonnull(strstr(err->message, "shim.pin_layout=huge2m"));
+    g_clear_error(&err);
+    workload_free(w);
+    machine_with_layout("huge2m");
+    uint64_t mean;
+    w = dma("dma_traffic", a, &mean);
+    ck_assert_uint_eq(workload_counter(w, "faults"), 0);
+    ck_assert_uint_le(workload_counter(w, "walks"), 2);
+    workload_free(w);
+}
+END_TEST
+
 static char *dma_json(const char *seed)
 {
     setup();
@@ -549,6 +605,8 @@ static Suite *workload_suite(void)
     tcase_add_test(t, test_dma_tlb_reach);
     tcase_add_test(t, test_dma_patterns);
     tcase_add_test(t, test_dma_ats);
+    tcase_add_test(t, test_dma_page_2m);
+    tcase_add_test(t, test_dma_page_2m_needs_blocks);
     tcase_add_test(t, test_dma_determinism);
     tcase_add_test(t, test_mixed);
     tcase_add_test(t, test_dma_bad_args);
