@@ -165,6 +165,10 @@ bool scn_image_fn_sym(struct scn_exec *x, const struct scn_expr *c, struct scn_v
         scn_set_error(err, SCENARIO_ERROR_VALUE, &c->pos, "sym() needs a symbol name in quotes");
         return false;
     }
+    /* --memory-image is applied when the machine is created, which a
+     * scenario may not have needed yet. */
+    if (!x->m && !scn_need_machine(x, &c->pos, err))
+        return false;
     const struct scn_image_state *s = x->image;
     if (!s || !s->img) {
         scn_set_error(err, SCENARIO_ERROR_NAME, &c->pos,
