@@ -12,6 +12,12 @@
  * Kernel-logic errors are errno values: `expect=EEXIST` makes a failure with
  * exactly that errno the expected result (an expectation, counted); an
  * errno nobody expected is a scenario error naming the call and the errno.
+ *
+ * Record mode (record.h) writes each call as itself with constant
+ * arguments: a call that failed carries `expect=` its errno, a call that
+ * succeeded its outputs and their `expect`s.  The shim's own register
+ * accesses happen inside the call and are not recorded separately; host
+ * buffer addresses, descriptors and mmap handles stay symbolic.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +27,7 @@
 #include <sys/mman.h>
 #include "kernel_shim/iommufd-shim.h"
 #include "sim/machine/machine.h"
+#include "sim/scenario/record.h"
 #include "sim/scenario/scn-internal.h"
 
 struct scn_mapping {
@@ -43,6 +50,7 @@ static const struct { const char *name; int value; } errnos[] = {
     { "EBADF", EBADF }, { "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
     { "EEXIST", EEXIST }, { "ENODEV", ENODEV }, { "EINVAL", EINVAL }, { "ENOSPC", ENOSPC }, { "ERANGE", ERANGE },
     { "ENOTTY", ENOTTY }, { "EOPNOTSUPP", EOPNOTSUPP }, { "EOVERFLOW", EOVERFLOW }, { "ETIMEDOUT", ETIMEDOUT },
+    { "EMFILE", EMFILE },
 };
 
 static const char *errno_cand(unsigned i, const void *ctx)
@@ -181,11 +189,6 @@ static bool attach(struct scn_exec *x, const struct scn_stmt *st, GError **err)
     struct scn_iommufd *f = state(x);
     if (f->attached)
         return true;
-    if (x->rec) {
-        /* The shim makes its own MMIO accesses, which a record cannot hold. */
-        scn_set_error(err, SCENARIO_ERROR_RUNTIME, &st->pos, "record mode does not support iommufd verbs");
-        return false;
-    }
     if (!scn_need_machine(x, &st->pos, err))
         return false;
     struct sim_machine *m = x->m;
@@ -196,6 +199,39 @@ static bool attach(struct scn_exec *x, const struct scn_stmt *st, GError **err)
         return false;
     }
     f->attached = true;
+    return true;
+}
+
+/* --------------------------------------------------------- record mode */
+
+/* Start recording the statement (after attach(): the machine exists). */
+static void rec_begin(struct scn_exec *x, const struct scn_stmt *st)
+{
+    if (!x->rec)
+        return;
+    scn_rec_names(x->rec, x->s->var_index);
+    scn_rec_begin(x->rec, x->m ? sim_now(&x->m->sched) : 0, st->u.verb.verb->name, st->u.verb.verb->sub);
+}
+
+static void rec_end(struct scn_exec *x)
+{
+    if (x->rec)
+        scn_rec_end(x->rec);
+}
+
+static void rec_out(struct scn_exec *x, uint64_t v)
+{
+    if (x->rec)
+        scn_rec_out(x->rec, v);
+}
+
+/* An argument of the verb's table, as evaluated. */
+static bool arg_u64(struct scn_exec *x, const struct scn_stmt *st, unsigned idx, uint64_t *out, GError **err)
+{
+    if (!scn_arg_u64(x, st, idx, 0, out, err))
+        return false;
+    if (x->rec && st->u.verb.args[idx].set)
+        scn_rec_arg(x->rec, st->u.verb.verb->params[idx].name, *out);
     return true;
 }
 
@@ -215,6 +251,10 @@ static bool judge(struct scn_exec *x, const struct scn_stmt *st, int rc, int e, 
 {
     const char *want = expected_errno(st);
     *store = false;
+    if (x->rec && rc < 0) {     /* what happened: the call failed with e */
+        scn_rec_arg_bare(x->rec, "expect", errno_name(e));
+        scn_rec_end(x->rec);
+    }
     if (want) {
         x->expectations++;
         if (rc < 0 && !strcmp(errno_name(e), want))
@@ -248,6 +288,8 @@ static bool fd_of(struct scn_exec *x, const struct scn_stmt *st, int *fd, GError
         return false;
     }
     *fd = (int)v;
+    if (x->rec && st->u.verb.args[ARG_FD].set)
+        scn_rec_arg_handle(x->rec, "fd", SCN_REC_FD, v);
     return true;
 }
 
@@ -323,13 +365,37 @@ static uint64_t get_field(const uint8_t *buf, const struct ioc_field *f)
     return v;
 }
 
+/* Every output of a successful ioctl, whether the scenario stores it or
+ * not: a replay checks them all.  A vEVENTQ's descriptor is a handle. */
+static void rec_ioctl_outputs(struct scn_exec *x, const struct ioc_desc *d, const uint8_t *buf,
+                              const struct iommu_viommu_tegra241_cmdqv *vdata)
+{
+    if (!x->rec)
+        return;
+    for (unsigned k = 0; k < d->nout; k++) {
+        uint64_t v = get_field(buf, &d->out[k]);
+        if (!strcmp(d->out[k].name, "out_veventq_fd"))
+            scn_rec_out_handle(x->rec, SCN_REC_FD, v);
+        else
+            scn_rec_out(x->rec, v);
+    }
+    if (vdata) {
+        scn_rec_out(x->rec, vdata->out_vintf_mmap_offset);
+        scn_rec_out(x->rec, vdata->out_vintf_mmap_length);
+    }
+    scn_rec_end(x->rec);
+}
+
 /* VIOMMU_ALLOC of the Tegra241 type without data gets a data buffer, whose
  * mmap offset and length are stored as extra outputs. */
 static bool run_ioctl(struct scn_exec *x, const struct scn_stmt *st, GError **err)
 {
     const struct ioc_desc *d = ioctl_of(st);
     int fd;
-    if (!attach(x, st, err) || !fd_of(x, st, &fd, err))
+    if (!attach(x, st, err))
+        return false;
+    rec_begin(x, st);
+    if (!fd_of(x, st, &fd, err))
         return false;
     uint64_t buf64[16] = { 0 };
     uint8_t *buf = (uint8_t *)buf64;
@@ -348,6 +414,8 @@ static bool run_ioctl(struct scn_exec *x, const struct scn_stmt *st, GError **er
         }
         put_field(buf, fd_desc, v);
         has_data |= !strcmp(f->name, "data_len");
+        if (x->rec)
+            scn_rec_arg_host(x->rec, f->name, v);
     }
     struct iommu_viommu_tegra241_cmdqv vdata = { 0 };
     bool cmdqv_data = d->request == IOMMU_VIOMMU_ALLOC && !has_data &&
@@ -362,6 +430,11 @@ static bool run_ioctl(struct scn_exec *x, const struct scn_stmt *st, GError **er
     bool store;
     if (!judge(x, st, rc, e, &store, err))
         return false;
+    if (rc < 0)
+        return true;
+    rec_ioctl_outputs(x, d, buf, cmdqv_data ? &vdata : NULL);
+    if (d->request == IOMMU_VEVENTQ_ALLOC)
+        g_array_append_val(state(x)->fds, ((struct iommu_veventq_alloc *)buf)->out_veventq_fd);
     if (!store)
         return true;
     unsigned k = 0;
@@ -373,8 +446,6 @@ static bool run_ioctl(struct scn_exec *x, const struct scn_stmt *st, GError **er
         if (k < st->u.verb.nouts)
             scn_set_var(x, st->u.verb.outs[k++], vdata.out_vintf_mmap_length);
     }
-    if (d->request == IOMMU_VEVENTQ_ALLOC)
-        g_array_append_val(state(x)->fds, ((struct iommu_veventq_alloc *)buf)->out_veventq_fd);
     return true;
 }
 
@@ -385,9 +456,13 @@ static bool run_probe(struct scn_exec *x, const struct scn_stmt *st, GError **er
     bool store;
     if (!attach(x, st, err))
         return false;
+    rec_begin(x, st);
     errno = 0;
     int rc = iommufd_shim_host_probe();
-    return judge(x, st, rc, errno, &store, err);
+    if (!judge(x, st, rc, errno, &store, err))
+        return false;
+    rec_end(x);
+    return true;
 }
 
 static bool run_open(struct scn_exec *x, const struct scn_stmt *st, GError **err)
@@ -395,6 +470,7 @@ static bool run_open(struct scn_exec *x, const struct scn_stmt *st, GError **err
     bool store;
     if (!attach(x, st, err))
         return false;
+    rec_begin(x, st);
     errno = 0;
     int fd = iommufd_shim_open("/dev/iommu", 0);
     if (!judge(x, st, fd, errno, &store, err))
@@ -402,6 +478,10 @@ static bool run_open(struct scn_exec *x, const struct scn_stmt *st, GError **err
     if (fd >= 0) {
         g_array_append_val(state(x)->fds, fd);
         state(x)->default_fd = fd;
+        if (x->rec) {
+            scn_rec_out_handle(x->rec, SCN_REC_FD, (uint64_t)fd);
+            scn_rec_end(x->rec);
+        }
     }
     if (store)
         scn_set_var(x, st->u.verb.out_slot, (uint64_t)fd);
@@ -412,12 +492,14 @@ static bool run_close(struct scn_exec *x, const struct scn_stmt *st, GError **er
 {
     int fd;
     bool store;
+    rec_begin(x, st);
     if (!fd_of(x, st, &fd, err))
         return false;
     errno = 0;
     int rc = iommufd_shim_close(fd);
     if (!judge(x, st, rc, errno, &store, err))
         return false;
+    rec_end(x);
     struct scn_iommufd *f = state(x);
     for (guint i = 0; rc == 0 && i < f->fds->len; i++)
         if (g_array_index(f->fds, int, i) == fd)
@@ -438,12 +520,19 @@ static bool run_bind(struct scn_exec *x, const struct scn_stmt *st, GError **err
     uint64_t sid;
     uint32_t dev = 0;
     bool store;
-    if (!attach(x, st, err) || !fd_of(x, st, &fd, err) || !scn_arg_u64(x, st, ARG_FIRST, 0, &sid, err))
+    if (!attach(x, st, err))
+        return false;
+    rec_begin(x, st);
+    if (!fd_of(x, st, &fd, err) || !arg_u64(x, st, ARG_FIRST, &sid, err))
         return false;
     errno = 0;
     int rc = iommufd_shim_bind_device(fd, (uint32_t)sid, &dev);
     if (!judge(x, st, rc, errno, &store, err))
         return false;
+    if (rc >= 0) {
+        rec_out(x, dev);
+        rec_end(x);
+    }
     if (store)
         scn_set_var(x, st->u.verb.out_slot, dev);
     return true;
@@ -459,12 +548,17 @@ static bool run_attach(struct scn_exec *x, const struct scn_stmt *st, GError **e
     int fd;
     uint64_t dev, pt;
     bool store;
-    if (!attach(x, st, err) || !fd_of(x, st, &fd, err) || !scn_arg_u64(x, st, ARG_FIRST, 0, &dev, err) ||
-        !scn_arg_u64(x, st, ARG_FIRST + 1, 0, &pt, err))
+    if (!attach(x, st, err))
+        return false;
+    rec_begin(x, st);
+    if (!fd_of(x, st, &fd, err) || !arg_u64(x, st, ARG_FIRST, &dev, err) || !arg_u64(x, st, ARG_FIRST + 1, &pt, err))
         return false;
     errno = 0;
     int rc = iommufd_shim_attach_device(fd, (uint32_t)dev, (uint32_t)pt);
-    return judge(x, st, rc, errno, &store, err);
+    if (!judge(x, st, rc, errno, &store, err))
+        return false;
+    rec_end(x);
+    return true;
 }
 
 static const struct scn_param buffer_params[] = {
@@ -489,6 +583,10 @@ static bool run_buffer(struct scn_exec *x, const struct scn_stmt *st, GError **e
     }
     memset(p, 0, (size_t)size);
     g_ptr_array_add(state(x)->buffers, p);
+    if (x->rec) {
+        scn_rec_names(x->rec, x->s->var_index);
+        scn_rec_buffer(x->rec, x->m ? sim_now(&x->m->sched) : 0, size, (uint64_t)(uintptr_t)p);
+    }
     scn_set_var(x, st->u.verb.out_slot, (uint64_t)(uintptr_t)p);
     return true;
 }
@@ -504,8 +602,10 @@ static bool run_mmap(struct scn_exec *x, const struct scn_stmt *st, GError **err
     int fd;
     uint64_t off, len;
     bool store;
-    if (!attach(x, st, err) || !fd_of(x, st, &fd, err) || !scn_arg_u64(x, st, ARG_FIRST, 0, &off, err) ||
-        !scn_arg_u64(x, st, ARG_FIRST + 1, 0, &len, err))
+    if (!attach(x, st, err))
+        return false;
+    rec_begin(x, st);
+    if (!fd_of(x, st, &fd, err) || !arg_u64(x, st, ARG_FIRST, &off, err) || !arg_u64(x, st, ARG_FIRST + 1, &len, err))
         return false;
     if ((off >> 62) || len > (1ULL << 40)) {
         scn_set_error(err, SCENARIO_ERROR_VALUE, &st->pos, "mmap offset or length out of range");
@@ -519,6 +619,10 @@ static bool run_mmap(struct scn_exec *x, const struct scn_stmt *st, GError **err
     if (rc == 0) {
         struct scn_mapping m = { p, (size_t)len };
         g_array_append_val(state(x)->maps, m);
+        if (x->rec) {
+            scn_rec_out_handle(x->rec, SCN_REC_MAP, state(x)->maps->len);
+            scn_rec_end(x->rec);
+        }
         if (store)
             scn_set_var(x, st->u.verb.out_slot, state(x)->maps->len);
     }
@@ -542,13 +646,16 @@ static struct scn_mapping *mapping(struct scn_exec *x, const struct scn_stmt *st
         scn_set_error(err, SCENARIO_ERROR_NAME, &st->u.verb.args[ARG_FIRST].pos, "no mapping %" PRIu64, h);
         return NULL;
     }
+    rec_begin(x, st);
+    if (x->rec)
+        scn_rec_arg_handle(x->rec, "map", SCN_REC_MAP, h);
     return &g_array_index(f->maps, struct scn_mapping, h - 1);
 }
 
 static bool map_offset(struct scn_exec *x, const struct scn_stmt *st, const struct scn_mapping *m, uint64_t *off,
                        GError **err)
 {
-    if (!scn_arg_u64(x, st, ARG_FIRST + 1, 0, off, err))
+    if (!arg_u64(x, st, ARG_FIRST + 1, off, err))
         return false;
     if (*off % 4 || *off + 4 > m->len) {
         scn_set_error(err, SCENARIO_ERROR_VALUE, &st->pos, "offset 0x%" PRIx64 " is not a 32-bit register of the "
@@ -568,6 +675,7 @@ static bool run_munmap(struct scn_exec *x, const struct scn_stmt *st, GError **e
     int rc = iommufd_shim_munmap(m->ptr, m->len);
     if (!judge(x, st, rc, errno, &store, err))
         return false;
+    rec_end(x);
     if (rc == 0)
         m->ptr = NULL;
     return true;
@@ -578,7 +686,7 @@ static bool run_write32(struct scn_exec *x, const struct scn_stmt *st, GError **
     struct scn_mapping *m = mapping(x, st, err);
     uint64_t off, v;
     bool store;
-    if (!m || !map_offset(x, st, m, &off, err) || !scn_arg_u64(x, st, ARG_FIRST + 2, 0, &v, err))
+    if (!m || !map_offset(x, st, m, &off, err) || !arg_u64(x, st, ARG_FIRST + 2, &v, err))
         return false;
     if (v > UINT32_MAX) {
         scn_set_error(err, SCENARIO_ERROR_VALUE, &st->u.verb.args[ARG_FIRST + 2].pos, "value 0x%" PRIx64
@@ -587,7 +695,10 @@ static bool run_write32(struct scn_exec *x, const struct scn_stmt *st, GError **
     }
     errno = 0;
     int rc = iommufd_shim_mmio_write32((uint8_t *)m->ptr + off, (uint32_t)v);
-    return judge(x, st, rc, errno, &store, err);
+    if (!judge(x, st, rc, errno, &store, err))
+        return false;
+    rec_end(x);
+    return true;
 }
 
 static bool run_read32(struct scn_exec *x, const struct scn_stmt *st, GError **err)
@@ -596,7 +707,10 @@ static bool run_read32(struct scn_exec *x, const struct scn_stmt *st, GError **e
     uint64_t off;
     if (!m || !map_offset(x, st, m, &off, err))
         return false;
-    scn_set_var(x, st->u.verb.out_slot, iommufd_shim_mmio_read32((uint8_t *)m->ptr + off));
+    uint32_t v = iommufd_shim_mmio_read32((uint8_t *)m->ptr + off);
+    rec_out(x, v);
+    rec_end(x);
+    scn_set_var(x, st->u.verb.out_slot, v);
     return true;
 }
 
@@ -605,9 +719,13 @@ static bool run_relax(struct scn_exec *x, const struct scn_stmt *st, GError **er
     bool store;
     if (!attach(x, st, err))
         return false;
+    rec_begin(x, st);
     errno = 0;
     int rc = iommufd_shim_relax();
-    return judge(x, st, rc, errno, &store, err);
+    if (!judge(x, st, rc, errno, &store, err))
+        return false;
+    rec_end(x);
+    return true;
 }
 
 static bool check_plain(struct scn_parser *p, struct scn_stmt *st, GError **err)

@@ -27,6 +27,12 @@
  * Named objects (arenas, page tables, endpoints) are variables holding a
  * handle, resolved when the scenario is parsed: nothing is looked up by
  * name while a loop runs.
+ *
+ * Record mode (record.h) writes each statement as itself with constant
+ * arguments (objects by name) rather than the memory it writes: the
+ * builders are deterministic, so a replay writes the same bytes.  A
+ * statement that fails after it acted (a multi-page map stopping at a
+ * conflict) is recorded inside `expect_error { }`.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -36,6 +42,7 @@
 #include "models/smmuv3/smmuv3-endpoint.h"
 #include "models/smmuv3/smmuv3-queue.h"
 #include "models/smmuv3/smmuv3-regs.h"
+#include "sim/scenario/record.h"
 #include "sim/scenario/scn-internal.h"
 
 /* ------------------------------------------------------------- objects */
@@ -105,6 +112,45 @@ static GPtrArray *objs_of(struct scn_xlate *xl, enum xl_kind k)
     return k == XL_ARENA ? xl->arenas : k == XL_PT ? xl->pts : xl->eps;
 }
 
+/* ---------------------------------------------------------- record mode */
+
+static void rec_acting(struct scn_exec *x)
+{
+    if (x->rec)
+        scn_rec_acting(x->rec);
+}
+
+static void rec_out(struct scn_exec *x, uint64_t v)
+{
+    if (x->rec)
+        scn_rec_out(x->rec, v);
+}
+
+/* An argument of the verb's table, as evaluated (recorded when given). */
+static bool xarg(struct scn_exec *x, const struct scn_stmt *st, unsigned idx, uint64_t def, uint64_t *out,
+                 GError **err)
+{
+    if (!scn_arg_u64(x, st, idx, def, out, err))
+        return false;
+    if (x->rec && st->u.verb.args[idx].set)
+        scn_rec_arg(x->rec, st->u.verb.verb->params[idx].name, *out);
+    return true;
+}
+
+/* A word argument of the verb's table, when given. */
+static void rec_word(struct scn_exec *x, const struct scn_stmt *st, unsigned idx)
+{
+    if (x->rec && st->u.verb.args[idx].set)
+        scn_rec_arg_bare(x->rec, st->u.verb.verb->params[idx].name, st->u.verb.args[idx].word);
+}
+
+/* The object a declaration names, positionally. */
+static void rec_decl(struct scn_exec *x, const struct scn_stmt *st)
+{
+    if (x->rec)
+        scn_rec_arg_object(x->rec, NULL, st->u.verb.args[0].word, 0);
+}
+
 /* The object a handle value designates, of kind k. */
 static void *obj_get(struct scn_exec *x, enum xl_kind k, uint64_t h, const struct scn_pos *pos, GError **err)
 {
@@ -131,7 +177,10 @@ static void *obj_arg(struct scn_exec *x, const struct scn_stmt *st, unsigned idx
     uint64_t h;
     if (!scn_arg_u64(x, st, idx, 0, &h, err))
         return NULL;
-    return obj_get(x, k, h, &st->u.verb.args[idx].pos, err);
+    void *o = obj_get(x, k, h, &st->u.verb.args[idx].pos, err);
+    if (o && x->rec)
+        scn_rec_arg_object(x->rec, st->u.verb.verb->params[idx].name, *(const char *const *)o, h);
+    return o;
 }
 
 /* Parse time: the object's name becomes a variable (its handle). */
@@ -175,16 +224,6 @@ static bool name_taken(struct scn_exec *x, const struct scn_stmt *st, enum xl_ki
     return false;
 }
 
-/* Building structures writes memory behind the recorder's back. */
-static bool not_recording(struct scn_exec *x, const struct scn_stmt *st, GError **err)
-{
-    if (!x->rec)
-        return true;
-    scn_set_error(err, SCENARIO_ERROR_RUNTIME, &st->pos, "'%s' cannot be recorded (it writes memory through the "
-                  "table builders); record a scenario without translation verbs", st->u.verb.verb->name);
-    return false;
-}
-
 static bool ptb_fail(const struct scn_pos *pos, const char *what, GError *e, GError **err)
 {
     scn_set_error(err, e->code == PTB_ERROR_FULL ? SCENARIO_ERROR_RUNTIME : SCENARIO_ERROR_VALUE, pos, "%s: %s", what,
@@ -193,9 +232,16 @@ static bool ptb_fail(const struct scn_pos *pos, const char *what, GError *e, GEr
     return false;
 }
 
+/* The machine exists and the statement's record line is started. */
 static bool setup(struct scn_exec *x, const struct scn_stmt *st, GError **err)
 {
-    return not_recording(x, st, err) && scn_need_machine(x, &st->pos, err);
+    if (!scn_need_machine(x, &st->pos, err))
+        return false;
+    if (x->rec) {
+        scn_rec_names(x->rec, x->s->var_index);
+        scn_rec_begin(x->rec, sim_now(&x->m->sched), st->u.verb.verb->name, st->u.verb.verb->sub);
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------- values */
@@ -242,7 +288,10 @@ static const struct scn_param arena_params[] = {
 static bool run_arena(struct scn_exec *x, const struct scn_stmt *st, GError **err)
 {
     uint64_t base, size;
-    if (!setup(x, st, err) || !scn_arg_u64(x, st, 1, 0, &base, err) || !scn_arg_u64(x, st, 2, 0, &size, err))
+    if (!setup(x, st, err))
+        return false;
+    rec_decl(x, st);
+    if (!xarg(x, st, 1, 0, &base, err) || !xarg(x, st, 2, 0, &size, err))
         return false;
     if (!size || base + size < base || base + size > (1ull << 48))
         return scn_value_error(err, &st->pos, "arena [0x%" PRIx64 ", +0x%" PRIx64 ") must be non-empty and lie below 2^48",
@@ -250,6 +299,7 @@ static bool run_arena(struct scn_exec *x, const struct scn_stmt *st, GError **er
     if (name_taken(x, st, XL_ARENA, err))
         return false;
     struct xl_arena *a = g_new0(struct xl_arena, 1);
+    rec_acting(x);
     ptb_init(&a->b, x->m->mem, base, size);
     obj_add(x, st, XL_ARENA, a, &a->name);
     xl_state(x)->last_arena = (int)xl_state(x)->arenas->len - 1;
@@ -321,8 +371,10 @@ static bool run_strtab(struct scn_exec *x, const struct scn_stmt *st, GError **e
     bool two = false;
     if (fmt->set && !(two = !strcmp(fmt->word, "twolevel")) && strcmp(fmt->word, "linear"))
         return scn_value_error(err, &fmt->pos, "fmt must be linear or twolevel, not '%s'", fmt->word);
-    if (!setup(x, st, err) || !scn_arg_u64(x, st, 0, 0, &base, err) || !scn_arg_u64(x, st, 1, 0, &log2size, err) ||
-        !scn_arg_u64(x, st, 3, 8, &split, err))
+    if (!setup(x, st, err))
+        return false;
+    rec_word(x, st, 2);
+    if (!xarg(x, st, 0, 0, &base, err) || !xarg(x, st, 1, 0, &log2size, err) || !xarg(x, st, 3, 8, &split, err))
         return false;
     if (st->u.verb.args[3].set && !two)
         return scn_value_error(err, &st->u.verb.args[3].pos, "split applies to fmt=twolevel only");
@@ -344,6 +396,7 @@ static bool run_strtab(struct scn_exec *x, const struct scn_stmt *st, GError **e
         return false;
     }
     GError *e = NULL;
+    rec_acting(x);
     if (!ptb_strtab_new_checked(&xl->st, b, two, (unsigned)MIN(log2size, 64), (unsigned)split,
                                 st->u.verb.args[0].set ? &base : NULL, &e))
         return ptb_fail(&st->pos, "strtab", e, err);
@@ -477,6 +530,18 @@ static bool tg_value(const char *name, uint64_t v, uint64_t *enc)
     return true;
 }
 
+/* A field of an STE or CD as evaluated: a word as text, else the number
+ * before any encoding (the replay encodes it again). */
+static void rec_field(struct scn_exec *x, const struct scn_field *f, const char *w, uint64_t v)
+{
+    if (!x->rec)
+        return;
+    if (w)
+        scn_rec_arg_word(x->rec, f->name, w);
+    else
+        scn_rec_arg(x->rec, f->name, v);
+}
+
 static bool set_struct_field(struct scn_exec *x, const struct xl_struct *s, const struct scn_field *f,
                              uint64_t dw[8], GError **err)
 {
@@ -485,6 +550,7 @@ static bool set_struct_field(struct scn_exec *x, const struct xl_struct *s, cons
     const char *w;
     if (!word_or_u64(x, f, &w, &v, err))
         return false;
+    rec_field(x, f, w, v);
     if (w && !field_word(s, xf, w, &v))
         return scn_value_error(err, &f->pos, "%s field %s needs a number, not '%s'", s->what, f->name, w);
     if (!strcmp(f->name, "tg0") || !strcmp(f->name, "tg1") || !strcmp(f->name, "s2tg")) {
@@ -526,12 +592,15 @@ static bool apply_fields(struct scn_exec *x, const struct scn_stmt *st, const st
             if (!field_u64(x, f, &v, err))
                 return false;
             if (pass == 2) {
+                rec_field(x, f, NULL, v);
                 dw[f->id - XF_DW] = v;
                 continue;
             }
             struct xl_pt *t = obj_get(x, XL_PT, v, &f->pos, err);
             if (!t)
                 return false;
+            if (x->rec)
+                scn_rec_arg_object(x->rec, f->name, t->name, v);
             if ((f->id == XF_S2) != t->tt.s2)
                 return scn_value_error(err, &f->pos, "%s=%s needs a stage-%d table, and '%s' is stage %d", f->name,
                                  t->name, f->id == XF_S2 ? 2 : 1, t->name, t->tt.s2 ? 2 : 1);
@@ -595,6 +664,7 @@ static bool ste_defaults(struct scn_exec *x, const struct scn_stmt *st, uint64_t
     const char *w;
     if (!word_or_u64(x, cf, &w, &code, err))
         return false;
+    rec_field(x, cf, w, code);
     if (w) {
         size_t k;
         for (k = 0; k < G_N_ELEMENTS(config_words) && strcmp(w, config_words[k]); k++)
@@ -621,7 +691,7 @@ static bool run_ste(struct scn_exec *x, const struct scn_stmt *st, GError **err)
 {
     struct scn_xlate *xl = xl_state(x);
     uint64_t sid, ste[8], pa;
-    if (!setup(x, st, err) || !scn_arg_u64(x, st, 0, 0, &sid, err))
+    if (!setup(x, st, err) || !xarg(x, st, 0, 0, &sid, err))
         return false;
     if (!xl->have_strtab) {
         scn_set_error(err, SCENARIO_ERROR_RUNTIME, &st->pos, "ste: no stream table (declare one with 'strtab')");
@@ -632,8 +702,10 @@ static bool run_ste(struct scn_exec *x, const struct scn_stmt *st, GError **err)
     if (!ste_defaults(x, st, ste, err) || !apply_fields(x, st, &ste_struct, ste, err))
         return false;
     GError *e = NULL;
+    rec_acting(x);
     if (!ptb_strtab_put_checked(&xl->st, (uint32_t)sid, ste, &pa, &e))
         return ptb_fail(&st->pos, "ste", e, err);
+    rec_out(x, pa);
     scn_set_var(x, st->u.verb.out_slot, pa);
     return true;
 }
@@ -664,13 +736,14 @@ static void cd_defaults(uint64_t cd[8])
 static bool run_cd(struct scn_exec *x, const struct scn_stmt *st, GError **err)
 {
     uint64_t addr, cd[8];
-    if (!setup(x, st, err) || !scn_arg_u64(x, st, 0, 0, &addr, err))
+    if (!setup(x, st, err) || !xarg(x, st, 0, 0, &addr, err))
         return false;
     if (addr & 63)
         return scn_value_error(err, &st->u.verb.args[0].pos, "CD address 0x%" PRIx64 " must be 64-byte aligned", addr);
     cd_defaults(cd);
     if (!apply_fields(x, st, &cd_struct, cd, err))
         return false;
+    rec_acting(x);
     for (unsigned i = 0; i < 8; i++)
         if (addr > UINT64_MAX - 63 || sim_mem_write64(x->m->mem, addr + 8 * i, cd[i]) != SIM_MEM_OK) {
             scn_set_error(err, SCENARIO_ERROR_RUNTIME, &st->pos, "cd: the write at 0x%" PRIx64 " aborted", addr);
@@ -696,9 +769,12 @@ static bool run_pt(struct scn_exec *x, const struct scn_stmt *st, GError **err)
 {
     uint64_t granule, stage, ias, sl0, root, offset;
     unsigned gshift, ai = 0;
-    if (!setup(x, st, err) || !scn_arg_u64(x, st, 1, 4096, &granule, err) || !scn_arg_u64(x, st, 2, 1, &stage, err) ||
-        !scn_arg_u64(x, st, 3, 48, &ias, err) || !scn_arg_u64(x, st, 4, 0, &sl0, err) ||
-        !scn_arg_u64(x, st, 5, 0, &root, err) || !scn_arg_u64(x, st, 7, 0, &offset, err))
+    if (!setup(x, st, err))
+        return false;
+    rec_decl(x, st);
+    if (!xarg(x, st, 1, 4096, &granule, err) || !xarg(x, st, 2, 1, &stage, err) ||
+        !xarg(x, st, 3, 48, &ias, err) || !xarg(x, st, 4, 0, &sl0, err) ||
+        !xarg(x, st, 5, 0, &root, err) || !xarg(x, st, 7, 0, &offset, err))
         return false;
     if (!granule_shift_of(granule, &gshift))
         return scn_value_error(err, &st->u.verb.args[1].pos, "granule must be 4K, 16K or 64K, not %" PRIu64, granule);
@@ -716,6 +792,7 @@ static bool run_pt(struct scn_exec *x, const struct scn_stmt *st, GError **err)
         return false;
     struct xl_pt *t = g_new0(struct xl_pt, 1);
     GError *e = NULL;
+    rec_acting(x);
     bool ok = ptb_tt_layout(&t->tt, b, stage == 2, gshift, (unsigned)(64 - ias),
                             st->u.verb.args[4].set ? (int)sl0 : -1, &e) &&
               (st->u.verb.args[5].set ? ptb_tt_root_at(&t->tt, root, &e) : ptb_tt_root_alloc(&t->tt, &e));
@@ -732,6 +809,7 @@ static bool run_pt(struct scn_exec *x, const struct scn_stmt *st, GError **err)
     t->tt.table_offset = offset;
     t->arena = ai;
     obj_add(x, st, XL_PT, t, &t->name);
+    rec_out(x, ptb_tt_base(&t->tt));
     scn_set_var(x, st->u.verb.out_slot, ptb_tt_base(&t->tt));
     return true;
 }
@@ -773,10 +851,11 @@ static bool map_attrs(struct scn_exec *x, const struct scn_stmt *st, const struc
 {
     uint64_t af, ng, priv, device, dbm, raw;
     unsigned perm = 3;
+    rec_word(x, st, 4);
     if ((st->u.verb.args[4].set && !perm_bits(st, st->u.verb.args[4].word, &perm, err)) ||
-        !scn_arg_u64(x, st, 5, 1, &af, err) || !scn_arg_u64(x, st, 6, 0, &ng, err) ||
-        !scn_arg_u64(x, st, 7, 0, &priv, err) || !scn_arg_u64(x, st, 8, 0, &device, err) ||
-        !scn_arg_u64(x, st, 9, 0, &dbm, err) || !scn_arg_u64(x, st, 10, 0, &raw, err))
+        !xarg(x, st, 5, 1, &af, err) || !xarg(x, st, 6, 0, &ng, err) ||
+        !xarg(x, st, 7, 0, &priv, err) || !xarg(x, st, 8, 0, &device, err) ||
+        !xarg(x, st, 9, 0, &dbm, err) || !xarg(x, st, 10, 0, &raw, err))
         return false;
     uint64_t a = (af ? PTB_AF : 0) | (dbm ? PTB_DBM : 0) | raw;
     if (!t->tt.s2) {
@@ -800,11 +879,12 @@ static bool run_map(struct scn_exec *x, const struct scn_stmt *st, GError **err)
 {
     uint64_t va, pa, size, attrs = 0;
     struct xl_pt *t;
-    if (!setup(x, st, err) || !(t = obj_arg(x, st, 0, XL_PT, err)) || !scn_arg_u64(x, st, 1, 0, &va, err) ||
-        !scn_arg_u64(x, st, 2, 0, &pa, err) || !scn_arg_u64(x, st, 3, 1ull << t->tt.granule_shift, &size, err) ||
+    if (!setup(x, st, err) || !(t = obj_arg(x, st, 0, XL_PT, err)) || !xarg(x, st, 1, 0, &va, err) ||
+        !xarg(x, st, 2, 0, &pa, err) || !xarg(x, st, 3, 1ull << t->tt.granule_shift, &size, err) ||
         !map_attrs(x, st, t, &attrs, err))
         return false;
     GError *e = NULL;
+    rec_acting(x);
     if (!ptb_tt_map_checked(&t->tt, va, pa, size, attrs, &e))
         return ptb_fail(&st->pos, t->name, e, err);
     return true;
@@ -820,10 +900,11 @@ static bool run_unmap(struct scn_exec *x, const struct scn_stmt *st, GError **er
 {
     uint64_t va, size;
     struct xl_pt *t;
-    if (!setup(x, st, err) || !(t = obj_arg(x, st, 0, XL_PT, err)) || !scn_arg_u64(x, st, 1, 0, &va, err) ||
-        !scn_arg_u64(x, st, 2, 1ull << t->tt.granule_shift, &size, err))
+    if (!setup(x, st, err) || !(t = obj_arg(x, st, 0, XL_PT, err)) || !xarg(x, st, 1, 0, &va, err) ||
+        !xarg(x, st, 2, 1ull << t->tt.granule_shift, &size, err))
         return false;
     GError *e = NULL;
+    rec_acting(x);
     if (!ptb_tt_unmap_checked(&t->tt, va, size, &e))
         return ptb_fail(&st->pos, t->name, e, err);
     return true;
@@ -841,7 +922,11 @@ static bool run_endpoint(struct scn_exec *x, const struct scn_stmt *st, GError *
 {
     uint64_t sid;
     const struct scn_arg *ats = &st->u.verb.args[2];
-    if (!setup(x, st, err) || !scn_arg_u64(x, st, 1, 0, &sid, err) || name_taken(x, st, XL_ENDPOINT, err))
+    if (!setup(x, st, err))
+        return false;
+    rec_decl(x, st);
+    rec_word(x, st, 2);
+    if (!xarg(x, st, 1, 0, &sid, err) || name_taken(x, st, XL_ENDPOINT, err))
         return false;
     if (sid > UINT32_MAX)
         return scn_value_error(err, &st->u.verb.args[1].pos, "StreamID 0x%" PRIx64 " does not fit in 32 bits", sid);
@@ -853,6 +938,7 @@ static bool run_endpoint(struct scn_exec *x, const struct scn_stmt *st, GError *
         cfg.ats = !strcmp(ats->word, "on");
     }
     GError *e = NULL;
+    rec_acting(x);
     struct smmu_endpoint *ep = smmu_endpoint_new(x->m->smmu, st->u.verb.args[0].word, (uint32_t)sid, &cfg, &e);
     if (!ep) {
         scn_set_error(err, SCENARIO_ERROR_VALUE, &st->pos, "endpoint: %s", e->message);
@@ -894,10 +980,10 @@ static bool run_dma(struct scn_exec *x, const struct scn_stmt *st, GError **err)
     struct xl_endpoint *o;
     uint64_t addr, size, ssid, priv, insn, value;
     bool write = !strcmp(st->u.verb.verb->sub, "write");
-    if (!setup(x, st, err) || !(o = obj_arg(x, st, 0, XL_ENDPOINT, err)) || !scn_arg_u64(x, st, 1, 0, &addr, err) ||
-        !scn_arg_u64(x, st, 2, 8, &size, err) || !scn_arg_u64(x, st, 3, 0, &ssid, err) ||
-        !scn_arg_u64(x, st, 4, 0, &priv, err) || !scn_arg_u64(x, st, 5, 0, &insn, err) ||
-        !scn_arg_u64(x, st, 6, 0, &value, err))
+    if (!setup(x, st, err) || !(o = obj_arg(x, st, 0, XL_ENDPOINT, err)) || !xarg(x, st, 1, 0, &addr, err) ||
+        !xarg(x, st, 2, 8, &size, err) || !xarg(x, st, 3, 0, &ssid, err) ||
+        !xarg(x, st, 4, 0, &priv, err) || !xarg(x, st, 5, 0, &insn, err) ||
+        !xarg(x, st, 6, 0, &value, err))
         return false;
     if (!size || size > SMMU_EP_MAX_LEN)
         return scn_value_error(err, &st->u.verb.args[2].pos, "size must be 1..%u bytes, not %" PRIu64, SMMU_EP_MAX_LEN, size);
@@ -914,6 +1000,7 @@ static bool run_dma(struct scn_exec *x, const struct scn_stmt *st, GError **err)
     };
     struct dma_wait w = { 0 };
     GError *e = NULL;
+    rec_acting(x);
     if (!smmu_endpoint_dma(o->ep, &req, dma_done, &w, &e)) {
         scn_set_error(err, SCENARIO_ERROR_VALUE, &st->pos, "dma: %s", e->message);
         g_error_free(e);
@@ -933,6 +1020,8 @@ static bool run_dma(struct scn_exec *x, const struct scn_stmt *st, GError **err)
         data |= (uint64_t)xl->dma_buf[i] << (8 * i);
     int32_t *outs = (int32_t *)st->u.verb.outs;
     uint64_t vals[SCN_MAX_OUTS] = { w.r.ok, w.r.ok ? w.r.pa : 0, w.r.completed - w.r.issued, data };
+    for (unsigned i = 0; i < (write ? 3u : 4u); i++)
+        rec_out(x, vals[i]);
     for (unsigned i = 0; i < st->u.verb.nouts; i++)
         scn_set_var(x, outs[i], vals[i]);
     return true;
@@ -968,7 +1057,13 @@ static bool fn_translate(struct scn_exec *x, const struct scn_expr *c, struct sc
                          sid > UINT32_MAX ? sid : access > 7 ? access : ssid);
     struct smmu_txn txn = { (uint32_t)sid, c->u.call.nargs > 3, (uint32_t)ssid, iova, (unsigned)access };
     struct smmu_txn_result r;
-    return ret(out, smmu_translate(x->m->smmu, &txn, &r) ? r.oa : UINT64_MAX);
+    uint64_t oa = smmu_translate(x->m->smmu, &txn, &r) ? r.oa : UINT64_MAX;
+    if (x->rec) {   /* it filled caches and may have recorded a fault: a replay must repeat it */
+        const uint64_t args[] = { sid, iova, access, ssid };
+        scn_rec_names(x->rec, x->s->var_index);
+        scn_rec_call(x->rec, sim_now(&x->m->sched), "translate", args, c->u.call.nargs, oa);
+    }
+    return ret(out, oa);
 }
 
 /* The event queue as software sees it: base, size, CONS and PROD. */
@@ -1062,25 +1157,53 @@ const unsigned scn_xlate_funcs_count = G_N_ELEMENTS(scn_xlate_funcs);
 
 /* ---------------------------------------------------------------- table */
 
+/* Each verb's record line ends with the statement: written when it
+ * succeeded, kept inside `expect_error { }` when it failed after acting. */
+static bool rec_finish(struct scn_exec *x, bool ok)
+{
+    if (x->rec) {
+        if (ok)
+            scn_rec_end(x->rec);
+        else
+            scn_rec_failed(x->rec);
+    }
+    return ok;
+}
+
+#define RECORDED(fn)                                                                  \
+    static bool fn##_recorded(struct scn_exec *x, const struct scn_stmt *st, GError **err) \
+    {                                                                                 \
+        return rec_finish(x, fn(x, st, err));                                         \
+    }
+RECORDED(run_arena)
+RECORDED(run_strtab)
+RECORDED(run_ste)
+RECORDED(run_cd)
+RECORDED(run_map)
+RECORDED(run_unmap)
+RECORDED(run_pt)
+RECORDED(run_endpoint)
+RECORDED(run_dma)
+
 #define P(t) t, G_N_ELEMENTS(t)
 
 const struct scn_verb scn_xlate_verbs[] = {
-    { "arena", NULL, "arena NAME base=ADDR size=BYTES", P(arena_params), 0, check_decl, run_arena },
+    { "arena", NULL, "arena NAME base=ADDR size=BYTES", P(arena_params), 0, check_decl, run_arena_recorded },
     { "strtab", NULL, "strtab [base=ADDR] log2size=N [fmt=linear|twolevel] [split=6|8|10] [arena=A]", P(strtab_params), 0,
-      NULL, run_strtab },
+      NULL, run_strtab_recorded },
     { "ste", NULL, "ste SID config=abort|bypass|s1|s2|nested [field=value ...] [s2=PT] [dw0..dw7=...] [-> pa]",
-      P(ste_params), SCN_V_FIELDS | SCN_V_WORDS | SCN_V_OUTPUT, check_ste, run_ste },
+      P(ste_params), SCN_V_FIELDS | SCN_V_WORDS | SCN_V_OUTPUT, check_ste, run_ste_recorded },
     { "cd", NULL, "cd ADDR [pt=PT] [asid=N] [field=value ...] [dw0..dw7=...]", P(cd_params), SCN_V_FIELDS | SCN_V_WORDS,
-      check_cd, run_cd },
+      check_cd, run_cd_recorded },
     { "pt", "map", "pt map PT va=ADDR pa=ADDR [size=BYTES] [perm=rwx] [af=1] [ng=0] [priv=0] [device=0] [dbm=0] "
-      "[attr=BITS]", P(map_params), 0, NULL, run_map },
-    { "pt", "unmap", "pt unmap PT va=ADDR [size=BYTES]", P(unmap_params), 0, NULL, run_unmap },
+      "[attr=BITS]", P(map_params), 0, NULL, run_map_recorded },
+    { "pt", "unmap", "pt unmap PT va=ADDR [size=BYTES]", P(unmap_params), 0, NULL, run_unmap_recorded },
     { "pt", NULL, "pt NAME [granule=4K|16K|64K] [stage=1|2] [ias=N] [sl0=N] [root=ADDR] [arena=A] [offset=K] "
-      "[-> ttb]", P(pt_params), SCN_V_OUTPUT, check_decl, run_pt },
-    { "endpoint", NULL, "endpoint NAME sid=SID [ats=on|off]", P(endpoint_params), 0, check_decl, run_endpoint },
+      "[-> ttb]", P(pt_params), SCN_V_OUTPUT, check_decl, run_pt_recorded },
+    { "endpoint", NULL, "endpoint NAME sid=SID [ats=on|off]", P(endpoint_params), 0, check_decl, run_endpoint_recorded },
     { "dma", "read", "dma read EP ADDR [size=N] [ssid=N] [priv=1] [insn=1] [-> ok, pa, latency, data]", P(dma_params),
-      SCN_V_OUTPUTS, NULL, run_dma },
+      SCN_V_OUTPUTS, NULL, run_dma_recorded },
     { "dma", "write", "dma write EP ADDR [size=N] [ssid=N] [priv=1] [value=V] [-> ok, pa, latency]", P(dma_params),
-      SCN_V_OUTPUTS, NULL, run_dma },
+      SCN_V_OUTPUTS, NULL, run_dma_recorded },
 };
 const unsigned scn_xlate_verbs_count = G_N_ELEMENTS(scn_xlate_verbs);

@@ -95,22 +95,6 @@ START_TEST(test_parse_errors)
 }
 END_TEST
 
-START_TEST(test_record_refuses_iommufd)
-{
-    char *dir = scn_test_tmpdir();
-    char *rec = g_build_filename(dir, "r.trace", NULL);
-    struct scenario_opts o = { .quiet = true, .record_path = rec };
-    char *out, *msg;
-    int rc = scn_test_run_opts("iommufd open\n", &o, &out, &msg);
-    ck_assert_int_eq(rc, SCENARIO_ERROR_EXIT);
-    ck_assert_str_eq(msg, "t.trace:1:1: record mode does not support iommufd verbs");
-    g_free(msg);
-    free(out);
-    g_free(rec);
-    scn_test_rmdir(dir);
-}
-END_TEST
-
 START_TEST(test_buffer_and_map_errors)
 {
     char *out, *msg;
@@ -143,7 +127,6 @@ static Suite *iommufd_suite(void)
     tcase_add_test(tc, test_hw_queue_flow);
     tcase_add_test(tc, test_errno_expectations);
     tcase_add_test(tc, test_parse_errors);
-    tcase_add_test(tc, test_record_refuses_iommufd);
     tcase_add_test(tc, test_buffer_and_map_errors);
     suite_add_tcase(s, tc);
     return s;

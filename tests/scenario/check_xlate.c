@@ -316,24 +316,6 @@ START_TEST(test_gbpa_and_bypass)
 }
 END_TEST
 
-START_TEST(test_record_mode_refused)
-{
-    struct scenario_opts o = { 0 };
-    char *dir = scn_test_tmpdir();
-    char *rec = g_build_filename(dir, "r.trace", NULL);
-    o.record_path = rec;
-    char *out, *msg;
-    int rc = scn_test_run_opts("arena a base=0x40000000 size=1M\n", &o, &out, &msg);
-    ck_assert_int_eq(rc, SCENARIO_ERROR_EXIT);
-    ck_assert_str_eq(msg, "t.trace:1:1: 'arena' cannot be recorded (it writes memory through the table builders); "
-                          "record a scenario without translation verbs");
-    g_free(msg);
-    free(out);
-    g_free(rec);
-    scn_test_rmdir(dir);
-}
-END_TEST
-
 static Suite *xlate_suite(void)
 {
     Suite *s = suite_create("scenario_xlate");
@@ -349,7 +331,6 @@ static Suite *xlate_suite(void)
     tcase_add_test(tc, test_dma_time_and_data);
     tcase_add_test(tc, test_event_functions);
     tcase_add_test(tc, test_gbpa_and_bypass);
-    tcase_add_test(tc, test_record_mode_refused);
     suite_add_tcase(s, tc);
     return s;
 }
