@@ -286,6 +286,9 @@ static void vcpu_issue_host(struct wl_vcpu *v)
             wl_fail(w, "host queue %d submit: %s", v->host_queue, g_strerror(errno));
             return;
         }
+        /* Nothing was inserted: the insertion point is free again while
+         * this thread backs off waiting for space. */
+        w->qlock[WL_HOST_LOCKS + (unsigned)(v->host_queue + 1)] = sim_now(sched_of(w));
         w->ct.full_waits++;
         w->bd.space_wait += w->c.host_mmio_read + w->c.host_poll;
         vcpu_after(v, WL_ST_ISSUE, w->c.host_mmio_read + w->c.host_poll);
