@@ -31,6 +31,7 @@
 #define IOMMUFD_SHIM_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include "kernel_shim/iommufd-uapi.h"
@@ -88,6 +89,16 @@ ssize_t iommufd_shim_read(int fd, void *buf, size_t len);
  * nested) as VFIO_DEVICE_ATTACH_IOMMUFD_PT does.  0 or -1/errno.
  */
 int iommufd_shim_bind_device(int fd, uint32_t stream_id, uint32_t *dev_id);
+/*
+ * The same for a PCIe function with ATS enabled (`ats`).  As on Linux,
+ * ATS takes effect only when the SMMU implements it (IDR0.ATS); then an
+ * S2-only paging domain's STE gets EATS = TRANS, while a nested domain's
+ * STE carries the vSTE's EATS (docs/iommufd-shim.md).  Errors as
+ * iommufd_shim_bind_device.
+ */
+int iommufd_shim_bind_device_ats(int fd, uint32_t stream_id, bool ats, uint32_t *dev_id);
+/* Whether a bound device uses ATS (false for an unknown id). */
+bool iommufd_shim_device_ats(int fd, uint32_t dev_id);
 int iommufd_shim_unbind_device(int fd, uint32_t dev_id);
 int iommufd_shim_attach_device(int fd, uint32_t dev_id, uint32_t pt_id);
 

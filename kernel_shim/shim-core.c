@@ -672,7 +672,7 @@ ssize_t iommufd_shim_read(int fd, void *buf, size_t len)
 
 /* VFIO's bind: a device object for one StreamID, held by "VFIO" (users 2)
  * so IOMMU_DESTROY on it is EBUSY, as for a real bound device. */
-static int shim_bind(struct iommufd_ctx *ictx, uint32_t sid, uint32_t *dev_id)
+static int shim_bind(struct iommufd_ctx *ictx, uint32_t sid, bool ats, uint32_t *dev_id)
 {
     if (!dev_id)
         return -EFAULT;
@@ -695,6 +695,9 @@ static int shim_bind(struct iommufd_ctx *ictx, uint32_t sid, uint32_t *dev_id)
     if (!idev)
         return rc;
     idev->sid = sid;
+    /* arm_smmu_ats_supported: ATS needs the SMMU's IDR0.ATS too; without it
+     * the function simply works untranslated, as on Linux. */
+    idev->ats = ats && shim.smmu.ats;
     idev->obj.users++;
     iommufd_object_finalize(&idev->obj);
     *dev_id = idev->obj.id;
@@ -705,7 +708,23 @@ int iommufd_shim_bind_device(int fd, uint32_t stream_id, uint32_t *dev_id)
 {
     shim_sync_mappings();
     struct iommufd_ctx *ictx = shim_ctx_of(fd);
-    return shim_errno(ictx ? shim_bind(ictx, stream_id, dev_id) : -EBADF);
+    return shim_errno(ictx ? shim_bind(ictx, stream_id, false, dev_id) : -EBADF);
+}
+
+int iommufd_shim_bind_device_ats(int fd, uint32_t stream_id, bool ats, uint32_t *dev_id)
+{
+    shim_sync_mappings();
+    struct iommufd_ctx *ictx = shim_ctx_of(fd);
+    return shim_errno(ictx ? shim_bind(ictx, stream_id, ats, dev_id) : -EBADF);
+}
+
+bool iommufd_shim_device_ats(int fd, uint32_t dev_id)
+{
+    struct iommufd_ctx *ictx = shim_ctx_of(fd);
+    struct iommufd_object *obj = ictx ? g_hash_table_lookup(ictx->objects, GUINT_TO_POINTER(dev_id)) : NULL;
+    if (!obj || obj == &iommufd_tombstone || obj->type != IOMMUFD_OBJ_DEVICE || !obj->finalized)
+        return false;
+    return ((struct iommufd_device *)obj)->ats;
 }
 
 static int shim_unbind(struct iommufd_ctx *ictx, uint32_t dev_id)

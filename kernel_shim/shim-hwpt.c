@@ -39,6 +39,7 @@
                               (3ull << 28))
 #define STE1_MEV (1ull << 19)
 #define STE1_EATS_SHIFT 28
+#define STE1_EATS_TRANS 1u
 #define STE1_SHCFG_INCOMING (1ull << 44)
 #define STE2_S2T0SZ_SHIFT 32
 #define STE2_S2SL0_SHIFT 38
@@ -408,7 +409,8 @@ static int device_build_ste(struct iommufd_device *idev, struct iommufd_object *
     memset(ste, 0, 8 * sizeof(uint64_t));
     if (pt->type == IOMMUFD_OBJ_HWPT_PAGING) {
         ste[0] = STE0_V | ((uint64_t)STE_CFG_S2_TRANS << STE0_CFG_SHIFT);
-        ste[1] = STE1_SHCFG_INCOMING;
+        /* arm_smmu_make_s2_domain_ste: EATS = TRANS for an ATS-enabled master. */
+        ste[1] = STE1_SHCFG_INCOMING | (idev->ats ? (uint64_t)STE1_EATS_TRANS << STE1_EATS_SHIFT : 0);
         ste_s2_part((struct iommufd_hwpt_paging *)pt, ste);
         return 0;
     }

@@ -233,6 +233,7 @@ struct iommufd_device {
     struct iommufd_object *attached;    /* a HWPT, users held */
     struct iommufd_vdevice *vdev;
     bool ste_written;
+    bool ats;       /* ATS enabled at the function and implemented by the SMMU */
 };
 
 struct iommufd_hwpt_paging {

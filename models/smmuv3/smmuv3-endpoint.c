@@ -209,20 +209,27 @@ static sim_time_t translate_block(struct smmu_endpoint *ep, const struct smmu_tx
     const struct smmu_tlb_entry *e = smmu_utlb_lookup(cache, ep->sid, t->ssv, t->ssid, t->iova);
     sim_time_t when = at + lookup;
     if (e && smmu_perm_allows(e->perm, t->access)) {
+        *(ep->atc ? atc_hit : utlb_hit) = true;
+        ep->atc ? ep->n.atc_hits++ : ep->n.utlb_hits++;
+        /* An ATC hit is an ATS-translated transaction: CR0.ATSCHK may make
+         * the SMMU check the stream still permits ATS. */
+        if (ep->atc && !smmu_ats_translated_check(s, t, r, when, &when))
+            return when;
         memset(r, 0, sizeof(*r));
         r->ok = true;
         r->oa = e->pa + (t->iova - e->va);
         r->perm = e->perm;
         r->size_log2 = e->size_log2;
         r->source = SMMU_XLATE_UTLB;
-        *(ep->atc ? atc_hit : utlb_hit) = true;
-        ep->atc ? ep->n.atc_hits++ : ep->n.utlb_hits++;
         return when;
     }
     ep->atc ? ep->n.atc_misses++ : ep->n.utlb_misses++;
     if (ep->atc) {
         sim_time_t transport = sim_cycles(&ep->clock, ep->cfg.ats_req_cycles);
-        when = smmu_translate_timed(s, t, r, when + transport / 2) + (transport - transport / 2);
+        sim_time_t at_tcu = when + transport / 2, back;
+        if (smmu_ats_request_check(s, t, r, at_tcu, &back))
+            back = smmu_translate_timed(s, t, r, at_tcu);
+        when = back + (transport - transport / 2);
     } else {
         when = smmu_translate_timed(s, t, r, when);
     }

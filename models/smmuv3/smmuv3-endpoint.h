@@ -10,7 +10,11 @@
  * (smmu_translate_timed: link, TLB, walk).  With ATS the endpoint looks in
  * its ATC first and on a miss sends a translation request (its round trip
  * in endpoint cycles plus the TCU's work), caching the answer per 4 KiB
- * page.  Then the memory access itself costs sim_mem_latency.  The
+ * page.  The SMMU admits requests and ATC hits (ATS-translated
+ * transactions) per STE.EATS and CR0.ATSCHK (smmu_ats_request_check,
+ * smmu_ats_translated_check; docs/translation.md, ATS): a refused one
+ * faults like a failed translation.
+ * Then the memory access itself costs sim_mem_latency.  The
  * completion callback runs at the completion time with the latency or the
  * fault: an aborted transaction moves no data; a RAZ/WI one reads zeros
  * and drops writes (per the fault's smmu_fault_action).

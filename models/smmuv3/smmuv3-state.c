@@ -24,7 +24,8 @@
 #include "sim/image.h"
 #include "models/smmuv3/smmuv3-internal.h"
 
-#define SMMU_STATE_VERSION 1u
+/* 2: TLB entries carry the stage-1 leaf size of nested entries. */
+#define SMMU_STATE_VERSION 2u
 
 /* ---- histograms and engine sources -------------------------------------- */
 
@@ -169,7 +170,8 @@ static void put_tlb_entry(GByteArray *b, const struct smmu_tlb_entry *e)
     sim_state_put_u32(b, e->ssid);
     sim_state_put_u32(b, e->asid);
     sim_state_put_u32(b, e->vmid);
-    uint8_t bytes[] = { e->stage, e->granule_log2, e->level, e->size_log2, e->perm, e->global, e->leaf, e->el2 };
+    uint8_t bytes[] = { e->stage, e->granule_log2, e->level, e->size_log2, e->perm, e->global, e->leaf, e->el2,
+                        e->s1_size_log2 };
     sim_state_put_bytes(b, bytes, sizeof(bytes));
 }
 
@@ -189,8 +191,14 @@ static void get_tlb_entry(struct sim_state_reader *r, struct smmu_tlb_entry *e)
     e->global = sim_state_get_bool(r, "tlb entry global");
     e->leaf = sim_state_get_bool(r, "tlb entry leaf");
     e->el2 = sim_state_get_bool(r, "tlb entry el2");
+    e->s1_size_log2 = sim_state_get_u8(r, "tlb entry stage-1 size");
     if (e->stage < SMMU_TLB_S1 || e->stage > SMMU_TLB_NESTED || e->level > 3)
         sim_state_reject(r, "tlb entry", "stage %u level %u is not a cache entry", e->stage, e->level);
+    /* Only a nested entry has a stage-1 leaf, never smaller than the entry. */
+    else if (e->s1_size_log2 &&
+             (e->stage != SMMU_TLB_NESTED || e->s1_size_log2 < e->size_log2 || e->s1_size_log2 > 63))
+        sim_state_reject(r, "tlb entry", "stage-1 size 2^%u does not fit a stage %u entry of 2^%u bytes",
+                         e->s1_size_log2, e->stage, e->size_log2);
 }
 
 static void put_stats5(GByteArray *b, const uint64_t v[5])

@@ -9,6 +9,14 @@
  * or whose range would need more probes than the array has entries, scan
  * the array instead; the result is the same, only the cost differs
  * (smmuv3.md §2.3 for what each TLBI must remove).
+ *
+ * A nested entry whose stage-2 leaf is smaller than its stage-1 leaf is a
+ * "split" piece: it sits in the set of its own address, but a stage-1 TLBI
+ * by address anywhere in the stage-1 block must find it.  The array counts
+ * split pieces and remembers their piece and stage-1 sizes, so such a TLBI
+ * also probes every piece address of the stage-1 blocks it touches (or
+ * scans the array when that is fewer sets); with no split piece cached the
+ * invalidation costs exactly what it did without them.
  */
 #include <string.h>
 #include <glib.h>
@@ -27,6 +35,9 @@ struct smmu_tlb {
     unsigned valid;
     bool match_vmid;
     uint64_t sizes;         /* bit n set: some entry may have size_log2 n */
+    unsigned nsplit;        /* valid split nested pieces */
+    uint64_t split_sizes;   /* while nsplit: piece sizes that may be split */
+    uint64_t split_spans;   /* while nsplit: their stage-1 sizes */
     uint64_t clock;
     struct smmu_tlb_stats stats;
 };
@@ -55,6 +66,8 @@ void smmu_tlb_flush(struct smmu_tlb *t)
     memset(t->ways, 0, sizeof(*t->ways) * t->nsets * t->assoc);
     t->valid = 0;
     t->sizes = 0;
+    t->nsplit = 0;
+    t->split_sizes = t->split_spans = 0;
 }
 
 void smmu_tlb_register_stats(struct smmu_tlb *t, struct sim_stats *stats, const char *prefix)
@@ -83,6 +96,36 @@ static unsigned set_of(const struct smmu_tlb *t, uint64_t va, unsigned size_log2
     uint64_t block = size_log2 >= 64 ? 0 : va >> size_log2;
     uint64_t h = (block + (uint64_t)size_log2 * 0x100000001B3ULL) * 0x9E3779B97F4A7C15ULL;
     return (unsigned)((h >> 32) % t->nsets);
+}
+
+unsigned smmu_tlb_inval_span_log2(const struct smmu_tlb_entry *e)
+{
+    if (e->stage != SMMU_TLB_NESTED || !e->leaf)
+        return e->size_log2;
+    /* Unknown stage-1 size: the largest leaf at `level`, 64 KiB granule. */
+    unsigned span = e->s1_size_log2 ? e->s1_size_log2 : 16u + (3u - (e->level & 3u)) * 13u;
+    if (span > 63)
+        span = 63;
+    return span > e->size_log2 ? span : e->size_log2;
+}
+
+static bool is_split(const struct smmu_tlb_entry *e) { return smmu_tlb_inval_span_log2(e) > e->size_log2; }
+
+static void note_split(struct smmu_tlb *t, const struct smmu_tlb_entry *e)
+{
+    if (!is_split(e))
+        return;
+    t->nsplit++;
+    t->split_sizes |= 1ULL << e->size_log2;
+    t->split_spans |= 1ULL << smmu_tlb_inval_span_log2(e);
+}
+
+static void forget_split(struct smmu_tlb *t, const struct smmu_tlb_entry *e)
+{
+    if (!is_split(e))
+        return;
+    if (--t->nsplit == 0)
+        t->split_sizes = t->split_spans = 0;
 }
 
 static struct way *set_ways(struct smmu_tlb *t, unsigned set) { return &t->ways[(size_t)set * t->assoc]; }
@@ -121,6 +164,9 @@ void smmu_tlb_insert(struct smmu_tlb *t, const struct smmu_tlb_entry *e)
         t->valid++;
     else if (!same_tags(&victim->e, &n))
         t->stats.evictions++;
+    if (victim->valid)
+        forget_split(t, &victim->e);
+    note_split(t, &n);
     victim->e = n;
     victim->valid = true;
     victim->stamp = ++t->clock;
@@ -187,8 +233,9 @@ bool smmu_tlb_inval_selects(const struct smmu_tlb_inval *f, const struct smmu_tl
         return true;
     if (e->leaf && f->ttl && e->level != f->ttl)
         return false;
-    uint64_t last = e->va + ((1ULL << e->size_log2) - 1);
-    return e->va <= f->addr_last && last >= f->addr_first;
+    uint64_t mask = (1ULL << smmu_tlb_inval_span_log2(e)) - 1;
+    uint64_t first = e->va & ~mask;
+    return first <= f->addr_last && (first | mask) >= f->addr_first;
 }
 
 static bool inval_matches(const struct smmu_tlb *t, const struct smmu_tlb_entry *e, const struct smmu_tlb_inval *f,
@@ -201,6 +248,7 @@ static void remove_way(struct smmu_tlb *t, struct way *w, struct smmu_tlb_cost *
 {
     w->valid = false;
     t->valid--;
+    forget_split(t, &w->e);
     t->stats.invalidated++;
     c->removed++;
 }
@@ -246,6 +294,68 @@ static void probe(struct smmu_tlb *t, const struct smmu_tlb_inval *f, struct smm
     }
 }
 
+/* Block indexes of size `piece` in the stage-1 blocks of size `span` that
+ * [first, last] touches, outside [first, last] itself: [lo[0], hi[0]) below
+ * and [lo[1], hi[1]) above, half-open (empty when lo >= hi). */
+static void piece_ranges(uint64_t first, uint64_t last, unsigned piece, unsigned span, uint64_t lo[2],
+                         uint64_t hi[2])
+{
+    uint64_t mask = (1ULL << span) - 1;
+    lo[0] = (first & ~mask) >> piece;
+    hi[0] = first >> piece;             /* exclusive: probed already */
+    lo[1] = (last >> piece) + 1;        /* 0 after a wrap: then empty */
+    hi[1] = ((last | mask) >> piece) + 1;
+    if (lo[1] == 0)
+        hi[1] = 0;
+}
+
+/* Piece addresses a split probe would visit beyond the range's own probe. */
+static uint64_t split_probe_count(const struct smmu_tlb *t, const struct smmu_tlb_inval *f, uint64_t limit)
+{
+    uint64_t total = 0;
+    for (uint64_t spans = t->split_spans; spans; spans &= spans - 1) {
+        unsigned span = lowest_bit(spans);
+        for (uint64_t sizes = t->split_sizes & ((1ULL << span) - 1); sizes; sizes &= sizes - 1) {
+            uint64_t lo[2], hi[2];
+            piece_ranges(f->addr_first, f->addr_last, lowest_bit(sizes), span, lo, hi);
+            total += (hi[0] - lo[0]) + (hi[1] > lo[1] ? hi[1] - lo[1] : 0);
+            if (total > limit)
+                return total;
+        }
+    }
+    return total;
+}
+
+static void probe_piece_set(struct smmu_tlb *t, const struct smmu_tlb_inval *f, uint64_t block, unsigned size,
+                            struct smmu_tlb_cost *c)
+{
+    struct way *w = set_ways(t, set_of(t, block << size, size));
+    for (unsigned i = 0; i < t->assoc; i++) {
+        if (!w[i].valid)
+            continue;
+        c->entries++;
+        if (w[i].e.size_log2 == size && inval_matches(t, &w[i].e, f, false))
+            remove_way(t, &w[i], c);
+    }
+}
+
+/* The other pieces of the stage-1 blocks [first, last] touches. */
+static void probe_split(struct smmu_tlb *t, const struct smmu_tlb_inval *f, struct smmu_tlb_cost *c)
+{
+    uint64_t spans = t->split_spans, sizes_all = t->split_sizes;    /* removals may clear them */
+    for (; spans; spans &= spans - 1) {
+        unsigned span = lowest_bit(spans);
+        for (uint64_t sizes = sizes_all & ((1ULL << span) - 1); sizes; sizes &= sizes - 1) {
+            unsigned size = lowest_bit(sizes);
+            uint64_t lo[2], hi[2];
+            piece_ranges(f->addr_first, f->addr_last, size, span, lo, hi);
+            for (unsigned r = 0; r < 2; r++)
+                for (uint64_t b = lo[r]; b < hi[r]; b++)
+                    probe_piece_set(t, f, b, size, c);
+        }
+    }
+}
+
 uint64_t smmu_tlb_invalidate(struct smmu_tlb *t, const struct smmu_tlb_inval *f, struct smmu_tlb_cost *cost)
 {
     struct smmu_tlb_cost local = { 0, 0, 0 };
@@ -257,9 +367,15 @@ uint64_t smmu_tlb_invalidate(struct smmu_tlb *t, const struct smmu_tlb_inval *f,
     uint64_t capacity = (uint64_t)t->nsets * t->assoc;
     unsigned g = f->page_log2 ? f->page_log2 : 12;
     uint64_t range_pages = (f->addr_last >> g) - (f->addr_first >> g) + 1;
-    if (range_pages <= capacity && probe_count(t, f->addr_first, f->addr_last, capacity) <= capacity) {
+    bool split = t->nsplit && (f->stages & SMMU_TLB_STAGE_BIT(SMMU_TLB_NESTED));
+    /* Piece probes cost entries, so beyond one probe per set a scan is cheaper. */
+    bool split_fits = !split || split_probe_count(t, f, t->nsets) <= t->nsets;
+    if (range_pages <= capacity && probe_count(t, f->addr_first, f->addr_last, capacity) <= capacity &&
+        split_fits) {
         probe(t, f, c);
         c->pages = range_pages;
+        if (split)
+            probe_split(t, f, c);
     } else {
         /* Cheaper to visit every entry; optionally drop the whole scope. */
         scan(t, f, f->over_invalidate, c);
@@ -304,12 +420,15 @@ bool smmu_tlb_import(struct smmu_tlb *t, const struct smmu_tlb_way *ways, uint64
             return false;
     t->valid = 0;
     t->sizes = 0;
+    t->nsplit = 0;
+    t->split_sizes = t->split_spans = 0;
     for (size_t i = 0; i < n; i++) {
         t->ways[i] = (struct way){ ways[i].e, ways[i].stamp, ways[i].valid };
         if (!ways[i].valid)
             continue;
         t->valid++;
         t->sizes |= 1ULL << ways[i].e.size_log2;
+        note_split(t, &ways[i].e);
     }
     t->clock = clock;
     t->stats = *stats;

@@ -15,6 +15,13 @@
  *             of the first byte the entry maps, aligned to 2^size_log2
  *   level     lookup level 0..3 the descriptor came from; `leaf` says
  *             whether it is a final translation
+ *   s1_size_log2  nested entries only: the size of the stage-1 leaf the
+ *             entry was derived from.  When stage 2 maps less than that
+ *             leaf, the entry (`va`, `size_log2`) is only the piece around
+ *             the translated address, yet a stage-1 TLBI by address must
+ *             remove every piece of the stage-1 mapping it names
+ *             (smmuv3.md §2.3): invalidation matches the stage-1 range,
+ *             lookup the piece.
  *
  * Contract for the translation walker that fills it:
  *   - insert after a successful walk step; an entry with identical tags
@@ -54,6 +61,11 @@ struct smmu_tlb_entry {
     bool global;            /* nG = 0 */
     bool leaf;
     bool el2;
+    /* Nested: log2 bytes of the stage-1 leaf (>= size_log2); the stage-1
+     * range is va aligned down to it.  0 = not known: taken as the largest
+     * leaf of `level` (64 KiB granule), an over-invalidation the
+     * architecture permits.  Ignored for other stages. */
+    uint8_t s1_size_log2;
 };
 
 struct smmu_tlb_key {
@@ -88,10 +100,13 @@ struct smmu_tlb_inval {
 };
 
 /* Work an invalidation did: pages of the range walked by lookup, or valid
- * entries visited by a scan when that is cheaper (more pages than entries). */
+ * entries visited by a scan when that is cheaper (more pages than entries).
+ * A stage-1 invalidation by address while split nested entries are cached
+ * also probes the sets that can hold the other pieces of the stage-1
+ * blocks it names, and counts the valid entries those probes examine. */
 struct smmu_tlb_cost {
     uint64_t pages;
-    uint64_t entries;       /* valid entries examined by a scan */
+    uint64_t entries;       /* valid entries examined by a scan or a piece probe */
     uint64_t removed;
 };
 
@@ -118,6 +133,9 @@ uint64_t smmu_tlb_invalidate(struct smmu_tlb *t, const struct smmu_tlb_inval *f,
  * invalidation as covering every address (legal over-invalidation). */
 bool smmu_tlb_inval_selects(const struct smmu_tlb_inval *f, const struct smmu_tlb_entry *e, bool match_vmid,
                             bool ignore_addr);
+/* log2 of the input range a by-address invalidation matches `e` against:
+ * the stage-1 leaf's for a nested entry, else the entry's own size. */
+unsigned smmu_tlb_inval_span_log2(const struct smmu_tlb_entry *e);
 /* Valid entries (for tests and statistics). */
 unsigned smmu_tlb_count(const struct smmu_tlb *t);
 /* Visit every valid entry. */

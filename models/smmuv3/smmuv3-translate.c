@@ -327,6 +327,7 @@ static bool translate_walk(struct smmu *s, const struct smmu_txn *t, struct xctx
         .granule_log2 = w->s2 ? w->s2cfg.granule_shift : w->s1cfg.tt[(t->iova >> 55) & 1].granule_shift,
         .level = leaf_level(stage, &wr), .size_log2 = wr.size_log2, .perm = wr.perm,
         .global = !w->s1 || wr.global, .leaf = true,
+        .s1_size_log2 = stage == SMMU_TLB_NESTED ? wr.s1_size_log2 : 0,
     };
     e.pa = wr.oa - (t->iova - e.va);
     if (stage)

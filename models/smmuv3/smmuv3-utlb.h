@@ -9,7 +9,10 @@
  * SMMU broadcasts to TBUs remove exactly the entries a TLBI selects in the
  * main TLB (smmu_tlb_inval_selects), plus — because the entries also depend
  * on the STE and CD they were derived through — every entry of a StreamID
- * (and SubstreamID) a CFGI names.  Translations of a stream in bypass
+ * (and SubstreamID) a CFGI names.  A nested piece is matched against its
+ * stage-1 range (smmu_tlb_inval_span_log2), which is the largest leaf of
+ * its level when the filler did not record the stage-1 size, so a
+ * stage-1 TLBI never leaves a piece the TLB drops.  Translations of a stream in bypass
  * (stage 0) are dropped by CFGI only.  The SMMU reaches every attached
  * micro-TLB (smmu_attach_utlb).
  */

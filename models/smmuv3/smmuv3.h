@@ -164,6 +164,29 @@ bool smmu_translate(struct smmu *smmu, const struct smmu_txn *txn, struct smmu_t
 sim_time_t smmu_translate_timed(struct smmu *smmu, const struct smmu_txn *txn, struct smmu_txn_result *res,
                                 sim_time_t at);
 
+/*
+ * PCIe ATS admission (smmuv3-ats.c; docs/translation.md "ATS").
+ *
+ * smmu_ats_request_check: an ATS translation request from the endpoint of
+ * txn->sid reaching the TCU at `at`.  True: the stream permits it
+ * (STE.EATS = 1) or its configuration is for the translation itself to
+ * report; go on with smmu_translate_timed.  False: refused, *res filled as
+ * a failed translation (SMMUEN = 0: no event; EATS = 0: F_BAD_ATS_TREQ;
+ * EATS = 2, split stage, not modelled: C_BAD_STE) and *done = when the
+ * refusal is back at the endpoint.
+ *
+ * smmu_ats_translated_check: an ATS-translated transaction (an ATC hit)
+ * arriving at `at`.  With SMMUEN = 1 and CR0.ATSCHK = 1 the STE must
+ * permit ATS, else F_TRANSL_FORBIDDEN (EATS = 0), C_BAD_STE (EATS = 2 or
+ * an STE that does not decode), a silent abort (Config abort) or the STE
+ * fetch fault.  True: *done = when it may go to memory; false: *res
+ * filled, *done = when the abort is known.
+ */
+bool smmu_ats_request_check(struct smmu *smmu, const struct smmu_txn *txn, struct smmu_txn_result *res,
+                            sim_time_t at, sim_time_t *done);
+bool smmu_ats_translated_check(struct smmu *smmu, const struct smmu_txn *txn, struct smmu_txn_result *res,
+                               sim_time_t at, sim_time_t *done);
+
 /* Walk-cache occupancy (non-leaf table pointers of every stage and level). */
 unsigned smmu_walk_cache_count(const struct smmu *smmu);
 /* Entries of one stage (SMMU_TLB_S1 for stage 1 and nested, SMMU_TLB_S2)

@@ -356,7 +356,9 @@ static gboolean attach_endpoints(struct wl_dma *d, GError **err)
     for (unsigned i = 0; i < d->endpoints; i++) {
         struct dma_ep *e = &d->eps[i];
         e->d = d;
-        if (iommufd_shim_bind_device(d->fd, DMA_SID_BASE + i, &e->dev_id))
+        /* An endpoint with an ATC is an ATS-enabled function: bound so, its
+         * stream's STE permits ATS translation requests (EATS = TRANS). */
+        if (iommufd_shim_bind_device_ats(d->fd, DMA_SID_BASE + i, cfg.ats, &e->dev_id))
             return wl_shim_fail(err, "bind DMA device");
         if (i == 0) {
             struct iommu_hwpt_alloc hwpt = { .size = sizeof(hwpt),

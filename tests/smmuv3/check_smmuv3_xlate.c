@@ -601,6 +601,13 @@ END_TEST
 static void ats_setup(bool respond, uint64_t inv_cycles)
 {
     s1_stream(12, 16, 0, 0);
+    /* STE.EATS = 1: the stream accepts ATS translation requests. */
+    uint64_t ste[8];
+    ptb_ste_init(ste, 5);
+    ptb_ste_set_s1(ste, ptb_cdtab_ptr(&X.ct), 0, 0, 0);
+    ste[1] |= 1ull << 28;
+    ste[2] |= VMID;
+    ptb_strtab_put(&X.st, SID, ste);
     ptb_map(&X.s1, 0x1000, 0x2000, 3, PTB_S1_RW_ALL);
     new_endpoint(true, respond, inv_cycles);
     ck_assert(dma(0x1000, SMMU_ACCESS_READ).ok);

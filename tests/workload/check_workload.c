@@ -387,6 +387,9 @@ START_TEST(test_dma_ats)
                         "name=on", NULL };
     struct workload *w = dma("dma_traffic", a, &on);
     ck_assert_uint_gt(workload_counter(w, "atc.misses"), 0);
+    /* Bound as ATS functions, the endpoints' STEs permit ATS (EATS = TRANS):
+     * every translation request is answered, none is F_BAD_ATS_TREQ. */
+    ck_assert_uint_eq(workload_counter(w, "faults"), 0);
     ck_assert_uint_eq(workload_counter(w, "utlb.hits") + workload_counter(w, "utlb.misses"), 0);
     workload_free(w);
     const char *b[] = { "working_set=8M", "pattern=random", "transactions=1000", "ats=off",
@@ -402,6 +405,7 @@ START_TEST(test_dma_ats)
                         "name=near", NULL };
     w = dma("dma_traffic", c, &on);
     ck_assert_uint_gt(workload_counter(w, "atc.hit_ppm"), 900000);
+    ck_assert_uint_eq(workload_counter(w, "faults"), 0);
     workload_free(w);
 }
 END_TEST
