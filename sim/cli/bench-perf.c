@@ -3,16 +3,14 @@
  * benchmarks.
  *
  * Each scenario runs in a child process of this same executable, so its
- * peak resident memory is its own (wait4's rusage), and reports simulated
+ * peak resident memory is its own (the child reports it: main.c), and
+ * reports simulated
  * commands per host second.  Commands are read back from the child's
  * statistics (CSV): the SMMU CMDQ's and every VCMDQ's "cmds" counters.
  */
-/* wait4() gives the child's own peak memory; it is a BSD extension. */
-#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -60,38 +58,55 @@ static gboolean sum_cmds(const char *csv_path, uint64_t *cmds, GError **err)
     return TRUE;
 }
 
+/* The child's own peak memory, which it writes at exit (main.c). */
+static long read_peak(const char *path)
+{
+    char *text = NULL;
+    long kib = 0;
+    if (g_file_get_contents(path, &text, NULL, NULL))
+        kib = (long)g_ascii_strtoull(text, NULL, 10);
+    g_free(text);
+    return kib;
+}
+
 /* Run one scenario in a child; fills host seconds and peak RSS (KiB). */
 static gboolean run_child(const char *trace, const char *csv, double *secs, long *rss_kib, GError **err)
 {
     char *exe = self_exe();
     char *argv[] = { exe, "run", "--quiet", "--stats", (char *)csv, (char *)trace, NULL };
+    char *peak = g_strconcat(csv, ".peak", NULL);
+    gboolean ok = FALSE;
     double t0 = bench_host_seconds();
     pid_t pid = fork();
     if (pid == 0) {
+        g_setenv("SMMUSIM_PEAK_RSS_FILE", peak, TRUE);
         execv(exe, argv);
         _exit(127);
     }
-    g_free(exe);
+    int status = 0;
     if (pid < 0) {
         g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FORK, "fork: %s", g_strerror(errno));
-        return FALSE;
+        goto out;
     }
-    int status;
-    struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0) {
+    while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
             g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "wait: %s", g_strerror(errno));
-            return FALSE;
+            goto out;
         }
     }
     *secs = bench_host_seconds() - t0;
-    *rss_kib = ru.ru_maxrss;
+    *rss_kib = read_peak(peak);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "%s: the run failed (status %d)",
                     trace, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-        return FALSE;
+        goto out;
     }
-    return TRUE;
+    ok = TRUE;
+out:
+    g_unlink(peak);
+    g_free(peak);
+    g_free(exe);
+    return ok;
 }
 
 static GPtrArray *list_scenarios(const char *dir, GError **err)

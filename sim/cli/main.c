@@ -56,7 +56,29 @@ int cli_fail(const char *name, GError *err)
     return CLI_USAGE;
 }
 
-int main(int argc, char **argv)
+/*
+ * When SMMUSIM_PEAK_RSS_FILE names a file, write this process's peak
+ * resident memory (KiB) there at exit.  bench perf runs scenarios as child
+ * processes and needs their own peak: the kernel's per-process maximum
+ * survives exec, so the child's rusage would report the parent's peak, but
+ * /proc/self/status VmHWM belongs to the new image alone.
+ */
+static void report_peak_memory(void)
+{
+    const char *path = g_getenv("SMMUSIM_PEAK_RSS_FILE");
+    char *status = NULL;
+    if (!path || !*path || !g_file_get_contents("/proc/self/status", &status, NULL, NULL))
+        return;
+    const char *hwm = strstr(status, "VmHWM:");
+    if (hwm) {
+        char *line = g_strdup_printf("%" G_GUINT64_FORMAT "\n", g_ascii_strtoull(hwm + 6, NULL, 10));
+        g_file_set_contents(path, line, -1, NULL);
+        g_free(line);
+    }
+    g_free(status);
+}
+
+static int dispatch(int argc, char **argv)
 {
     sim_log_init(SIM_LOG_GUEST_ERROR | SIM_LOG_UNIMP);
     if (argc < 2) {
@@ -77,4 +99,11 @@ int main(int argc, char **argv)
     fprintf(stderr, "smmusim: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return CLI_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    report_peak_memory();
+    return rc;
 }
