@@ -124,6 +124,7 @@ struct smmu {
     /* Walk caches, [0] stage 1 (and nested stage 1), [1] stage 2; NULL for
      * a level configured with 0 entries. */
     struct smmu_tlb *wc[2][SMMU_WC_LEVELS];
+    bool wc_used;               /* a walk has ever filled a walk cache */
     sim_time_t *ptw_free;           /* when each walker slot is next free */
     GPtrArray *utlbs;               /* attached struct smmu_utlb */
     uint64_t cfg_gen;               /* bumped whenever a cached STE/CD may change */

@@ -459,8 +459,10 @@ gboolean smmu_state_restore(struct smmu *s, const void *data, size_t len, GError
             if (sim_state_ok(&r) && present != (s->wc[st][l] != NULL))
                 sim_state_reject(&r, wc_names[st][l], "%s in the image but %s in this machine",
                                  present ? "present" : "absent", s->wc[st][l] ? "present" : "absent");
-            if (sim_state_ok(&r) && present)
+            if (sim_state_ok(&r) && present) {
                 get_tlb(&r, wc_names[st][l], s->wc[st][l]);
+                s->wc_used = true;  /* invalidations must visit restored entries */
+            }
         }
     sim_state_expect_u32(&r, "counters", (uint32_t)SMMU_NCOUNTERS);
     uint64_t counters[SMMU_NCOUNTERS];

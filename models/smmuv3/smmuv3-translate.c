@@ -96,9 +96,9 @@ unsigned smmu_walk_cache_count(const struct smmu *s)
 void smmu_xlate_inval_tlbi(struct smmu *s, const struct smmu_tlb_inval *f)
 {
     /* Walk-cache invalidation costs no command time (it runs beside the
-     * TLB's), so an empty level needs no visit: the common case of a
-     * stream of TLBIs with no walks in between stays cheap. */
-    for (unsigned st = 0; st < 2; st++)
+     * TLB's), so caches no walk has filled, or an empty level, need no
+     * visit: a stream of TLBIs with no walks in between stays cheap. */
+    for (unsigned st = 0; s->wc_used && st < 2; st++)
         for (unsigned l = 0; l < SMMU_WC_LEVELS; l++)
             if (s->wc[st][l] && smmu_tlb_count(s->wc[st][l]))
                 s->counters.wc_invalidated += smmu_tlb_invalidate(s->wc[st][l], f, NULL);
@@ -230,6 +230,7 @@ static void wc_fill(struct smmu *s, unsigned st, uint8_t stage, uint64_t va, uin
                                     .granule_log2 = (uint8_t)g, .level = (uint8_t)l,
                                     .size_log2 = (uint8_t)lvl_shift(g, (unsigned)l), .leaf = false };
         smmu_tlb_insert(s->wc[st][l], &e);
+        s->wc_used = true;
     }
 }
 
