@@ -235,15 +235,26 @@ static void put_tlb(GByteArray *b, const struct smmu_tlb *t)
     g_free(ways);
 }
 
-static void get_tlb(struct sim_state_reader *r, const char *field, struct smmu_tlb *t)
+/* The header every saved cache starts with: capacity (must match this
+ * machine), LRU clock, statistics, number of valid entries.  Returns the
+ * number of entries that follow. */
+static uint32_t get_cache_header(struct sim_state_reader *r, const char *field, unsigned n,
+                                 uint64_t *clock, uint64_t s[5])
 {
-    unsigned n = smmu_tlb_capacity(t);
     sim_state_expect_u32(r, field, n);
-    uint64_t clock = sim_state_get_u64(r, field), s[5];
+    *clock = sim_state_get_u64(r, field);
     get_stats5(r, field, s);
     uint32_t valid = sim_state_get_u32(r, field);
     if (valid > n)
         sim_state_reject(r, field, "%u valid entries in %u ways", valid, n);
+    return valid;
+}
+
+static void get_tlb(struct sim_state_reader *r, const char *field, struct smmu_tlb *t)
+{
+    unsigned n = smmu_tlb_capacity(t);
+    uint64_t clock, s[5];
+    uint32_t valid = get_cache_header(r, field, n, &clock, s);
     struct smmu_tlb_way *ways = g_new0(struct smmu_tlb_way, n);
     for (uint32_t k = 0; k < valid && sim_state_ok(r); k++) {
         uint32_t i = sim_state_get_u32(r, field);
@@ -292,12 +303,8 @@ static void get_cfgcache(struct sim_state_reader *r, struct smmu_cfgcache *c)
 {
     const char *field = "configuration cache";
     unsigned n = smmu_cfg_capacity(c);
-    sim_state_expect_u32(r, field, n);
-    uint64_t clock = sim_state_get_u64(r, field), s[5];
-    get_stats5(r, field, s);
-    uint32_t valid = sim_state_get_u32(r, field);
-    if (valid > n)
-        sim_state_reject(r, field, "%u valid entries in %u ways", valid, n);
+    uint64_t clock, s[5];
+    uint32_t valid = get_cache_header(r, field, n, &clock, s);
     struct smmu_cfg_way *ways = g_new0(struct smmu_cfg_way, n);
     for (uint32_t k = 0; k < valid && sim_state_ok(r); k++) {
         uint32_t i = sim_state_get_u32(r, field);
